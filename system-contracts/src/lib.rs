@@ -1,2 +1,22 @@
-//! Bitcoin rules, light client and system-contract hooks for revm-based chains settled on Bitcoin.
+//! Bitcoin rules, light client and system-contract hooks for revm-based chains settled on
+//! Bitcoin.
+//!
+//! - [`bitcoin`](crate::bitcoin): header-chain validation, Merkle and witness roots, SPV
+//!   proofs, deposit/replace scripts and the BIP-341 sighashes of the bridge
+//!   (`spec/bitcoin.md`, `spec/system-contracts.md`).
+//! - [`light_client`]: the [`HeaderChain`](light_client::HeaderChain) that validates headers
+//!   from a trusted [`Anchor`](light_client::Anchor), follows the most work and hands out
+//!   blocks once they are final, with the `setBlockInfo` arguments of fully checked blocks.
+//!
+//! The crate is `no_std` + `alloc`; the `std` feature (on by default) only adds `std` error
+//! impls through its dependencies.
 #![no_std]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod bitcoin;
+pub mod light_client;

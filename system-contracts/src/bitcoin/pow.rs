@@ -1,0 +1,137 @@
+//! Proof of work and the difficulty retarget (`spec/bitcoin.md` §Headers, rules 2 and 3),
+//! after Bitcoin Core's `arith_uint256::SetCompact`, `CheckProofOfWork` and
+//! `CalculateNextWorkRequired`.
+
+use bitcoin::hashes::Hash;
+use bitcoin::{BlockHash, CompactTarget, Target};
+
+use super::params::ChainParams;
+
+/// Why a compact `bits` field does not give a usable target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TargetError {
+    /// The mantissa's sign bit is set with a non-zero mantissa.
+    #[error("negative target")]
+    Negative,
+    /// The target does not fit in 256 bits.
+    #[error("target overflows 256 bits")]
+    Overflow,
+    /// The target is zero.
+    #[error("zero target")]
+    Zero,
+    /// The target is above the network's proof-of-work limit.
+    #[error("target above the proof-of-work limit")]
+    AboveLimit,
+}
+
+/// Decodes `bits` the way Bitcoin Core's `SetCompact` does and rejects what
+/// `CheckProofOfWork` rejects: negative, overflowing, zero, or above `params.pow_limit`.
+pub fn target_from_bits(bits: u32, params: &ChainParams) -> Result<Target, TargetError> {
+    let size = bits >> 24;
+    let word = if size <= 3 {
+        (bits & 0x007f_ffff) >> (8 * (3 - size))
+    } else {
+        bits & 0x007f_ffff
+    };
+    if word == 0 {
+        return Err(TargetError::Zero);
+    }
+    if bits & 0x0080_0000 != 0 {
+        return Err(TargetError::Negative);
+    }
+    if size > 34 || (word > 0xff && size > 33) || (word > 0xffff && size > 32) {
+        return Err(TargetError::Overflow);
+    }
+    // Sign bit clear, non-zero and in range: the `bitcoin` crate decodes it identically.
+    let target = Target::from_compact(CompactTarget::from_consensus(bits));
+    if target > params.pow_limit {
+        return Err(TargetError::AboveLimit);
+    }
+    Ok(target)
+}
+
+/// Whether `hash`, read as a little-endian 256-bit integer, is at most `target`.
+pub fn hash_meets_target(hash: &BlockHash, target: &Target) -> bool {
+    Target::from_le_bytes(hash.to_byte_array()) <= *target
+}
+
+/// The retarget formula: `base × clamp(timespan, T/4, 4T) / T`, capped at the limit, in
+/// compact form. `timespan` is `time(last) − time(first)` of the period that just ended and
+/// may be negative (it is clamped). `base` is the last block's bits, or under BIP94 the
+/// first block's.
+pub fn retarget(base: CompactTarget, timespan: i64, params: &ChainParams) -> CompactTarget {
+    if params.no_retargeting {
+        return base;
+    }
+    // Clamp here so that a negative span reaches the `bitcoin` crate as its lower bound.
+    let timespan = timespan.clamp(
+        i64::from(params.target_timespan / 4),
+        i64::from(params.target_timespan) * 4,
+    );
+    let timespan = u64::try_from(timespan).unwrap_or(0);
+    CompactTarget::from_next_work_required(base, timespan, params.to_bitcoin_params())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_core_edge_cases() {
+        let p = &ChainParams::REGTEST;
+        assert_eq!(target_from_bits(0x0480_0000, p), Err(TargetError::Zero));
+        assert_eq!(target_from_bits(0x0280_0100, p), Err(TargetError::Negative));
+        assert_eq!(target_from_bits(0x04ff_ffff, p), Err(TargetError::Negative));
+        assert_eq!(target_from_bits(0x2300_0001, p), Err(TargetError::Overflow));
+        assert_eq!(target_from_bits(0x2200_0100, p), Err(TargetError::Overflow));
+        assert_eq!(target_from_bits(0x2101_0000, p), Err(TargetError::Overflow));
+        assert_eq!(
+            target_from_bits(0x2100_8000, p),
+            Err(TargetError::AboveLimit)
+        );
+        assert_eq!(
+            target_from_bits(0x1d01_0000, &ChainParams::MAINNET),
+            Err(TargetError::AboveLimit)
+        );
+        assert_eq!(
+            target_from_bits(0x1d00_ffff, &ChainParams::MAINNET),
+            Ok(ChainParams::MAINNET.pow_limit)
+        );
+        assert_eq!(
+            target_from_bits(0x207f_ffff, p),
+            Ok(ChainParams::REGTEST.pow_limit)
+        );
+    }
+
+    #[test]
+    fn hash_equal_to_target_meets_it_and_one_more_does_not() {
+        let target = target_from_bits(0x1705_ae3a, &ChainParams::MAINNET).unwrap();
+        let at = BlockHash::from_byte_array(target.to_le_bytes());
+        assert!(hash_meets_target(&at, &target));
+        let mut above = target.to_le_bytes();
+        // Add one: the low bytes of this target are zero, so no carry is needed.
+        above[0] += 1;
+        assert!(!hash_meets_target(
+            &BlockHash::from_byte_array(above),
+            &target
+        ));
+    }
+
+    #[test]
+    fn retarget_clamps_negative_and_huge_spans() {
+        let p = &ChainParams::MAINNET;
+        let base = CompactTarget::from_consensus(0x1705_ae3a);
+        assert_eq!(
+            retarget(base, -5, p),
+            retarget(base, i64::from(p.target_timespan / 4), p)
+        );
+        assert_eq!(
+            retarget(base, i64::MAX, p),
+            retarget(base, i64::from(p.target_timespan) * 4, p)
+        );
+        assert_eq!(retarget(base, i64::from(p.target_timespan), p), base);
+        // At the limit, a slow period stays at the limit.
+        let limit = p.pow_limit_compact();
+        assert_eq!(retarget(limit, i64::MAX, p), limit);
+    }
+}
