@@ -392,7 +392,7 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
 
         bytes32 spentTxId = payoutInput.readBytes32(0);
         require(spentTxId == prepareTxId, "Invalid spent txId");
-        bytes4 spentIndex = bytes4(payoutInput.readBytes32(32));
+        bytes4 spentIndex = payoutInput.readBytes4(32);
         (bytes memory spentOutput, bytes32 outputKey) = _p2trOutput(prepareTx.vout, spentIndex);
 
         bytes32 sighash = BitcoinTx.sighashKeyPathSingleAnyoneCanPay(

@@ -240,7 +240,7 @@ library BitcoinTx {
     /// @notice The sequence (last 4 bytes) of an input.
     function sequence(bytes memory input) internal pure returns (bytes4) {
         if (input.length < 41) revert Malformed();
-        return bytes4(input.readBytes32(input.length - 4));
+        return input.readBytes4(input.length - 4);
     }
 
     /// @notice The value in satoshis of an output.

@@ -33,6 +33,17 @@ library BytesLib {
         }
     }
 
+    /// @notice Reads the 4 bytes of `data` at `start`.
+    function readBytes4(bytes memory data, uint256 start) internal pure returns (bytes4 word) {
+        if (start > data.length || 4 > data.length - start) {
+            revert SliceOutOfBounds(start, 4, data.length);
+        }
+        assembly ("memory-safe") {
+            word := mload(add(add(data, 32), start))
+        }
+        word = bytes4(word);
+    }
+
     /// @notice Reads the byte of `data` at `index`.
     function readUint8(bytes memory data, uint256 index) internal pure returns (uint8) {
         if (index >= data.length) revert SliceOutOfBounds(index, 1, data.length);
