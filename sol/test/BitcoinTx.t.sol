@@ -180,10 +180,7 @@ contract BitcoinTxTest is Test {
         }
     }
 
-    function testFuzz_merkleProof_matchesTree(uint256 seed, uint8 count, uint8 index)
-        public
-        pure
-    {
+    function testFuzz_merkleProof_matchesTree(uint256 seed, uint8 count, uint8 index) public pure {
         count = uint8(bound(count, 1, 40));
         index = uint8(bound(index, 0, count - 1));
         bytes32[] memory leaves = new bytes32[](count);

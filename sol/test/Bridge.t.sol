@@ -2,8 +2,9 @@
 pragma solidity ^0.8.26;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {PausableUpgradeable} from
-    "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
+import {
+    PausableUpgradeable
+} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
 import {Bridge} from "../src/Bridge.sol";
 import {BitcoinTx} from "../src/lib/BitcoinTx.sol";
 import {SystemSetup} from "./utils/SystemSetup.sol";
@@ -70,9 +71,8 @@ contract BridgeTest is SystemSetup {
         assertTrue(ok);
         assertEq(out, abi.encode(uint256(1)));
         // A different message does not verify.
-        (, out) = address(0x200).staticcall(
-            abi.encodePacked(F.AGGREGATED_KEY, bytes32(uint256(sighash) ^ 1), sig)
-        );
+        (, out) = address(0x200)
+            .staticcall(abi.encodePacked(F.AGGREGATED_KEY, bytes32(uint256(sighash) ^ 1), sig));
         assertEq(out.length, 0);
     }
 
@@ -119,7 +119,9 @@ contract BridgeTest is SystemSetup {
         vm.expectRevert("Deposit amount must have valid satoshi value");
         bridge.initialize(F.DEPOSIT_PREFIX, F.DEPOSIT_SUFFIX, F.DEPOSIT_AMOUNT + 1);
         vm.expectRevert("Deposit amount divided by SAT_TO_WEI must fit in uint64");
-        bridge.initialize(F.DEPOSIT_PREFIX, F.DEPOSIT_SUFFIX, (uint256(type(uint64).max) + 1) * 1e10);
+        bridge.initialize(
+            F.DEPOSIT_PREFIX, F.DEPOSIT_SUFFIX, (uint256(type(uint64).max) + 1) * 1e10
+        );
         vm.expectRevert("Deposit amount must exceed the payout anchor amount");
         bridge.initialize(F.DEPOSIT_PREFIX, F.DEPOSIT_SUFFIX, 240 * 1e10);
         vm.stopPrank();
@@ -538,7 +540,9 @@ contract BridgeTest is SystemSetup {
         vm.expectRevert("Invalid payout output script pubkey");
         _safeWithdraw(p);
         p = _payoutTx();
-        p.vin = abi.encodePacked(uint8(2), BitcoinTx.inputAt(F.PAYOUT_VIN, 0), BitcoinTx.inputAt(F.PAYOUT_VIN, 0));
+        p.vin = abi.encodePacked(
+            uint8(2), BitcoinTx.inputAt(F.PAYOUT_VIN, 0), BitcoinTx.inputAt(F.PAYOUT_VIN, 0)
+        );
         vm.expectRevert("Payout vin should have exactly one input");
         _safeWithdraw(p);
 

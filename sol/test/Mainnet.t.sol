@@ -112,7 +112,9 @@ contract MainnetTest is SystemSetup {
         bytes memory script = BitcoinTx.witnessItemAt(BitcoinTx.witnessAt(s.witness, 0), 1);
         vm.prank(SYSTEM_CALLER);
         bridge.initialize(
-            script.slice(0, 41), script.slice(61, script.length - 61), (uint256(s.prevoutValue) + 1) * 1e10
+            script.slice(0, 41),
+            script.slice(61, script.length - 61),
+            (uint256(s.prevoutValue) + 1) * 1e10
         );
         bytes32 shaSpks = _shaScriptPubkeys(s);
         vm.prank(SYSTEM_CALLER);
@@ -127,6 +129,8 @@ contract MainnetTest is SystemSetup {
     /// @dev BIP-341 sha_scriptpubkeys of a one-input spend: sha256 of the spent scriptPubKey
     ///      with its length byte.
     function _shaScriptPubkeys(M.Spend memory s) internal pure returns (bytes32) {
-        return sha256(bytes.concat(BitcoinTx.compactSize(s.prevoutScriptPubKey.length), s.prevoutScriptPubKey));
+        return sha256(
+            bytes.concat(BitcoinTx.compactSize(s.prevoutScriptPubKey.length), s.prevoutScriptPubKey)
+        );
     }
 }

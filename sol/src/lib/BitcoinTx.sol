@@ -43,7 +43,9 @@ library BitcoinTx {
     /// @notice Encodes `value` as a compact-size integer.
     function compactSize(uint256 value) internal pure returns (bytes memory) {
         if (value < 0xfd) return abi.encodePacked(uint8(value));
-        if (value <= 0xffff) return abi.encodePacked(uint8(0xfd), BytesLib.reverse16(uint16(value)));
+        if (value <= 0xffff) {
+            return abi.encodePacked(uint8(0xfd), BytesLib.reverse16(uint16(value)));
+        }
         if (value <= 0xffffffff) {
             return abi.encodePacked(uint8(0xfe), BytesLib.reverse32(uint32(value)));
         }
