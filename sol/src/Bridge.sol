@@ -482,6 +482,8 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
             txn.version,
             txn.locktime,
             BitcoinTx.inputAt(txn.vin, 0),
+            // `initialize` keeps depositAmount / SAT_TO_WEI within uint64.
+            // forge-lint: disable-next-line(unsafe-typecast)
             uint64(depositAmount / SAT_TO_WEI),
             shaScriptPubkeys,
             BitcoinTx.outputsBody(txn.vout),
@@ -578,7 +580,8 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
         (bool success, bytes memory result) = SCHNORR_VERIFIER_PRECOMPILE.staticcall(
             abi.encodePacked(pubKey, messageHash, signature.slice(0, 64))
         );
-        return success && result.length == 32 && uint256(bytes32(result)) == 1;
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return success && result.length == 32 && uint256(bytes32(result)) == 1; // length checked
     }
 
     /// @dev Marks the UTXO used, appends it to `withdrawalUTXOs` and emits `Withdrawal`.
