@@ -10,6 +10,9 @@
 #   FOUNDRY_PROFILE   forge profile (default: default; `deep` runs many more fuzz cases)
 #   GAS_TOLERANCE     allowed gas change in percent for the snapshot check (default 5)
 #   SKIP_SNAPSHOT=1   skip the gas snapshot check
+#
+# When python3 is available, the generated fixtures (sol/test/fixtures/gen_*.py) are also
+# regenerated and compared with the committed ones (one more check).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,6 +51,25 @@ if [ "${SKIP_SNAPSHOT:-0}" != 1 ] && [ -n "$summary" ]; then
     tail -n 30 "$log"
     failed=$((failed + 1))
     echo "gas snapshot differs (regenerate with: $FORGE snapshot)"
+  fi
+fi
+
+if command -v python3 >/dev/null; then
+  echo "==> fixture drift check"
+  drift=0
+  for pair in gen_deposit.py:BridgeFixture.sol gen_mainnet.py:MainnetFixture.sol; do
+    gen=sol/test/fixtures/${pair%%:*}
+    out=sol/test/fixtures/${pair##*:}
+    if ! python3 "$gen" | cmp -s - "$out"; then
+      echo "$out differs from the output of $gen"
+      drift=1
+    fi
+  done
+  if [ $drift -eq 0 ]; then
+    passed=$((passed + 1))
+    echo "fixtures match their generators"
+  else
+    failed=$((failed + 1))
   fi
 fi
 
