@@ -571,6 +571,29 @@ contract BridgeTest is SystemSetup {
         );
     }
 
+    function test_safeWithdraw_spentOutputChecks() public {
+        _initBridge();
+        vm.deal(address(this), 10 * F.DEPOSIT_AMOUNT);
+        Bridge.Transaction memory p = _payoutTx();
+        // The payout input spends output 1 of the prepare transaction: bytes 32..36 of vin[0].
+        p.vin = bytes.concat(F.PAYOUT_VIN);
+        p.vin[33] = 0x00; // output 0: a P2WPKH output
+        vm.expectRevert("Invalid spent output length");
+        _safeWithdraw(p);
+        p.vin[33] = 0x05; // no such output
+        vm.expectRevert("Invalid spent output index");
+        _safeWithdraw(p);
+    }
+
+    function test_safeWithdraw_whenPaused() public {
+        _initBridge();
+        vm.deal(address(this), F.DEPOSIT_AMOUNT);
+        vm.prank(owner);
+        bridge.pause();
+        vm.expectRevert(PausableUpgradeable.EnforcedPause.selector);
+        _safeWithdraw(_payoutTx());
+    }
+
     // ---------------------------------------------------------------- admin
 
     function test_ownerFunctions_rejectNonOwner() public {
