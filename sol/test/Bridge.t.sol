@@ -189,6 +189,17 @@ contract BridgeTest is SystemSetup {
         assertEq(FAILED_VAULT_ADDR.balance, F.DEPOSIT_AMOUNT);
     }
 
+    function test_deposit_failedVaultTransferReverts() public {
+        _initBridge();
+        vm.etch(F.RECIPIENT, type(Rejecter).runtimeCode);
+        address badVault = address(new Rejecter());
+        vm.prank(owner);
+        bridge.setFailedDepositVault(badVault);
+        vm.prank(SYSTEM_CALLER);
+        vm.expectRevert("Failed to send to failed deposit vault");
+        bridge.deposit(_moveTx(), _moveProof(), F.MOVE_SHA_SCRIPT_PUBKEYS);
+    }
+
     function test_deposit_notInBlock_wrongProofOrHeight() public {
         _initBridge();
         Bridge.MerkleProof memory p = _moveProof();
@@ -428,6 +439,16 @@ contract BridgeTest is SystemSetup {
         bridge.replaceDeposit(_replaceTx(), _replaceProof(), 0, F.REPLACE_SHA_SCRIPT_PUBKEYS);
     }
 
+    function test_replaceDeposit_scriptLength() public {
+        _initBridge();
+        _deposit();
+        vm.prank(owner);
+        bridge.setReplaceScript(F.REPLACE_PREFIX, hex"6868");
+        vm.prank(SYSTEM_CALLER);
+        vm.expectRevert("Invalid script length");
+        bridge.replaceDeposit(_replaceTx(), _replaceProof(), 0, F.REPLACE_SHA_SCRIPT_PUBKEYS);
+    }
+
     // ---------------------------------------------------------------- withdrawals
 
     function test_withdraw_recordsUtxo() public {
@@ -582,6 +603,36 @@ contract BridgeTest is SystemSetup {
         _safeWithdraw(p);
         p.vin[33] = 0x05; // no such output
         vm.expectRevert("Invalid spent output index");
+        _safeWithdraw(p);
+    }
+
+    function test_safeWithdraw_payoutShapeChecks() public {
+        _initBridge();
+        vm.deal(address(this), 10 * F.DEPOSIT_AMOUNT);
+        Bridge.Transaction memory p = _payoutTx();
+        p.vin = hex"01";
+        vm.expectRevert("Payout vin is not properly formatted");
+        _safeWithdraw(p);
+        p = _payoutTx();
+        p.vout = hex"01";
+        vm.expectRevert("Payout vout is not properly formatted");
+        _safeWithdraw(p);
+        p = _payoutTx();
+        bytes memory out0 = BitcoinTx.outputAt(F.PAYOUT_VOUT, 0);
+        p.vout = abi.encodePacked(uint8(2), out0, out0);
+        vm.expectRevert("Payout vout should have exactly one output");
+        _safeWithdraw(p);
+        p = _payoutTx();
+        p.witness = abi.encodePacked(F.PAYOUT_WITNESS, uint8(0));
+        vm.expectRevert("Payout witness is not properly formatted");
+        _safeWithdraw(p);
+        p = _payoutTx();
+        p.witness = hex"00"; // an empty stack
+        vm.expectRevert("Invalid signature length");
+        _safeWithdraw(p);
+        p = _payoutTx();
+        p.witness = abi.encodePacked(uint8(1), uint8(63), new bytes(63));
+        vm.expectRevert("Invalid signature length");
         _safeWithdraw(p);
     }
 
