@@ -75,7 +75,7 @@ fn mainnet_from_genesis_validates_across_five_retargets() {
 }
 
 #[test]
-fn testnet3_from_genesis_validates_with_min_difficulty_blocks() {
+fn testnet3_from_genesis_validates() {
     genesis_run(
         Network::Testnet,
         "testnet3-headers-0-4000.hex",
