@@ -180,3 +180,36 @@ fn load_average() -> String {
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::replace_section;
+
+    const NEW: &str = "## Precompiles\n\nnew table\n";
+
+    #[test]
+    fn appends_when_missing() {
+        assert_eq!(
+            replace_section("# Benchmarks\n", NEW),
+            "# Benchmarks\n\n## Precompiles\n\nnew table\n"
+        );
+    }
+
+    #[test]
+    fn replaces_only_its_own_section() {
+        let old = "# Benchmarks\n\n## Precompiles\n\nold table\n\n## zkVM\n\ncycles\n";
+        assert_eq!(
+            replace_section(old, NEW),
+            "# Benchmarks\n\n## Precompiles\n\nnew table\n\n## zkVM\n\ncycles\n"
+        );
+    }
+
+    #[test]
+    fn replaces_a_last_section() {
+        let old = "# Benchmarks\n\n## zkVM\n\ncycles\n\n## Precompiles\n\nold table\n";
+        assert_eq!(
+            replace_section(old, NEW),
+            "# Benchmarks\n\n## zkVM\n\ncycles\n\n## Precompiles\n\nnew table\n"
+        );
+    }
+}
