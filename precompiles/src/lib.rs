@@ -2,10 +2,10 @@
 //!
 //! Implements the project's precompile specification (`spec/precompiles.md`):
 //!
-//! | address | name            | scheme                                   | gas            |
-//! | :-----: | :-------------- | :--------------------------------------- | :------------- |
-//! | `0x100` | `P256VERIFY`    | ECDSA over secp256r1, [EIP-7951] rules   | 3450 or 6900   |
-//! | `0x200` | `SCHNORRVERIFY` | BIP-340 Schnorr over secp256k1 ([BIP-340]) | 4600         |
+//! | address | name            | scheme                                     | gas          |
+//! | :-----: | :-------------- | :----------------------------------------- | :----------- |
+//! | `0x100` | `P256VERIFY`    | ECDSA over secp256r1, [EIP-7951] rules     | 3450 or 6900 |
+//! | `0x200` | `SCHNORRVERIFY` | Schnorr over secp256k1, [BIP-340]          | 4600         |
 //!
 //! The semantic core is two total functions over any byte string, [`p256::verify`] and
 //! [`schnorr::verify`]. Around them sit revm 43 precompile functions (one per gas schedule)

@@ -72,6 +72,21 @@ impl PrecompileConfig {
 /// The set is rebuilt on every spec change, so ours stay present under every spec (a bare
 /// `EthPrecompiles` would drop them), and the configured P256VERIFY schedule replaces
 /// Ethereum's Osaka entry at `0x100`.
+///
+/// ```
+/// use btc_evm_precompiles::{BtcEvmPrecompiles, PrecompileConfig};
+/// use revm::database::InMemoryDB;
+/// use revm::primitives::hardfork::SpecId;
+/// use revm::{Context, MainBuilder, MainContext};
+///
+/// let spec = SpecId::PRAGUE;
+/// let evm = Context::mainnet()
+///     .with_db(InMemoryDB::default())
+///     .modify_cfg_chained(|cfg| cfg.set_spec_and_mainnet_gas_params(spec))
+///     .build_mainnet()
+///     .with_precompiles(BtcEvmPrecompiles::new(spec, PrecompileConfig::default()));
+/// assert!(evm.precompiles.precompiles().contains(&btc_evm_precompiles::schnorr::SCHNORRVERIFY_ADDRESS));
+/// ```
 #[derive(Clone, Debug)]
 pub struct BtcEvmPrecompiles {
     config: PrecompileConfig,
