@@ -1,1 +1,45 @@
-fn main() {}
+//! `btc-evm`: the btc-evm-kit command-line tool. A thin layer: parse arguments, call the
+//! library, print (text, or JSON with `--json`). See `docs/cli.md`.
+
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Tools for a revm chain settled on Bitcoin.
+#[derive(Debug, Parser)]
+#[command(name = "btc-evm", version, about)]
+struct Cli {
+    /// Print one JSON object on stdout instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Top-level command groups. Add a group here and a module under `commands/`.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Bitcoin header chains.
+    #[command(subcommand)]
+    Headers(commands::headers::HeadersCommand),
+    /// Full Bitcoin blocks.
+    #[command(subcommand)]
+    Block(commands::block::BlockCommand),
+    /// SPV (Merkle inclusion) proofs in the light client's form.
+    #[command(subcommand)]
+    Spv(commands::spv::SpvCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Headers(cmd) => commands::headers::run(cmd),
+        Command::Block(cmd) => commands::block::run(cmd),
+        Command::Spv(cmd) => commands::spv::run(cmd),
+    };
+    output::finish(result, cli.json)
+}
