@@ -138,7 +138,7 @@ pub enum GenesisError {
     /// or upgrade the contracts.
     #[error("the owner must not be the zero address")]
     ZeroOwner,
-    /// A vault's recipient is the zero address, which the vaults reject ([ours]).
+    /// A vault's recipient is the zero address, which the vaults reject (\[ours\]).
     #[error("the recipient of the vault at {0} must not be the zero address")]
     ZeroRecipient(Address),
     /// A configured account sits at an address the system contracts occupy.
