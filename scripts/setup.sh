@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v bc >/dev/null || need_apt+=(bc)
+command -v curl >/dev/null || need_apt+=(curl)
 if [ -f package-lock.json ]; then
   command -v npm >/dev/null || need_apt+=(nodejs npm)
 fi

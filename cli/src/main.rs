@@ -32,6 +32,8 @@ enum Command {
     /// SPV (Merkle inclusion) proofs in the light client's form.
     #[command(subcommand)]
     Spv(commands::spv::SpvCommand),
+    /// Write a genesis file (geth/reth/anvil format) with the system contracts in place.
+    Genesis(Box<commands::genesis::GenesisArgs>),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Command::Headers(cmd) => commands::headers::run(cmd),
         Command::Block(cmd) => commands::block::run(cmd),
         Command::Spv(cmd) => commands::spv::run(cmd),
+        Command::Genesis(args) => commands::genesis::run(*args),
     };
     output::finish(result, cli.json)
 }

@@ -1,6 +1,7 @@
 //! One module per command group.
 
 pub mod block;
+pub mod genesis;
 pub mod headers;
 pub mod spv;
 
