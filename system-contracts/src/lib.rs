@@ -8,8 +8,11 @@
 //!   from a trusted [`Anchor`](light_client::Anchor), follows the most work and hands out
 //!   blocks once they are final, with the `setBlockInfo` arguments of fully checked blocks.
 //!
-//! The crate is `no_std` + `alloc`; the `std` feature (on by default) only adds `std` error
-//! impls through its dependencies.
+//! - [`evm`] (feature `evm`, on by default): the revm 43 hooks — fee routing, system
+//!   transactions, the [`BtcEvm`] builder and block executor.
+//!
+//! The Bitcoin core is `no_std` + `alloc`: `--no-default-features` builds only it. The `std`
+//! feature adds `std` error impls through its dependencies; `evm` implies `std`.
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -20,3 +23,8 @@ extern crate std;
 
 pub mod bitcoin;
 pub mod light_client;
+
+#[cfg(feature = "evm")]
+pub mod evm;
+#[cfg(feature = "evm")]
+pub use evm::BtcEvm;

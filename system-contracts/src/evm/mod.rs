@@ -1,0 +1,24 @@
+//! revm 43 hooks (`DESIGN.md` §system-contracts; `spec/system-contracts.md` §System
+//! transactions and §Fee vaults): everything that wires the Bitcoin core and the system
+//! contracts into a revm chain.
+//!
+//! - [`fees`]: the [`FeeHandler`](fees::FeeHandler) routing base, priority and L1 fees into
+//!   the vaults, with a pluggable [`L1FeeModel`](fees::L1FeeModel).
+//! - [`system_tx`]: the system calls of a block, built from checked Bitcoin blocks and
+//!   pending deposits.
+//! - [`BtcEvm`]: the builder of a ready EVM and the block executor.
+
+mod abi;
+pub mod addresses;
+mod btc_evm;
+pub mod fees;
+pub mod system_tx;
+
+pub use btc_evm::{
+    BlockError, BlockOutcome, BlockTx, BtcEvm, BtcEvmBuilder, ChainConfig, Receipt, ReceiptKind,
+    RejectReason, RejectedTx, TxOutcome, DEFAULT_BLOCK_GAS_LIMIT, DEFAULT_CHAIN_ID,
+};
+pub use fees::{
+    BtcEvmError, BtcTxError, FeeHandler, FeesPaid, L1FeeModel, PerByteL1Fee, StateDiff,
+};
+pub use system_tx::{BridgeInit, PendingDeposit, SystemCall, SystemInputs, SystemTxError};
