@@ -8,6 +8,8 @@
 //!   from a trusted [`Anchor`](light_client::Anchor), follows the most work and hands out
 //!   blocks once they are final, with the `setBlockInfo` arguments of fully checked blocks.
 //!
+//! - [`regtest`] (feature `std`): signed deposit transactions and mined regtest blocks
+//!   around them, for devnets, demos and tests.
 //! - [`evm`] (feature `evm`, on by default): the revm 43 hooks — fee routing, system
 //!   transactions, the [`BtcEvm`] builder and block executor.
 //!
@@ -23,6 +25,8 @@ extern crate std;
 
 pub mod bitcoin;
 pub mod light_client;
+#[cfg(feature = "std")]
+pub mod regtest;
 
 #[cfg(feature = "evm")]
 pub mod evm;
