@@ -19,7 +19,6 @@ use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, Bytes, Log, B256, U256};
 use revm::MainBuilder;
 
-use super::addresses::{BITCOIN_LIGHT_CLIENT, PRIORITY_FEE_VAULT, SYSTEM_CALLER};
 use super::fees::{
     BtcEvmError, BtcEvmInner, BtcTxError, FeeHandler, FeesPaid, L1FeeModel, PerByteL1Fee,
 };
@@ -27,6 +26,7 @@ use super::system_tx::{
     build_system_calls, revert_reason, BridgeInit, LightClientState, SystemCall, SystemInputs,
     SystemTxError,
 };
+use btc_evm_bindings::{LIGHT_CLIENT, PRIORITY_FEE_VAULT, SYSTEM_CALLER};
 
 /// Chain id used when none is configured.
 pub const DEFAULT_CHAIN_ID: u64 = 5115;
@@ -410,7 +410,7 @@ impl<DB: Database + DatabaseCommit + Clone> BtcEvm<DB> {
     /// Where the light client stands: its `blockNumber` (slot 0), zero before
     /// `initializeBlockNumber`.
     pub fn light_client_state(&mut self) -> Result<LightClientState, DB::Error> {
-        let next = self.storage(BITCOIN_LIGHT_CLIENT, U256::ZERO)?;
+        let next = self.storage(LIGHT_CLIENT, U256::ZERO)?;
         Ok(if next.is_zero() {
             LightClientState::Uninitialized
         } else {

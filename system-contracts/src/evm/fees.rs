@@ -37,7 +37,7 @@ use revm::handler::{validation, EthFrame, EvmTr, FrameResult, Handler};
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::primitives::{Address, Bytes, KECCAK_EMPTY, U256};
 
-use super::addresses::{BASE_FEE_VAULT, L1_FEE_VAULT, SYSTEM_CALLER};
+use btc_evm_bindings::{BASE_FEE_VAULT, L1_FEE_VAULT, SYSTEM_CALLER};
 
 /// The revm context of a btc-evm chain.
 pub type BtcEvmContext<DB> = Context<BlockEnv, TxEnv, CfgEnv, DB, Journal<DB>, ()>;

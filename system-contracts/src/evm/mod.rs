@@ -8,8 +8,6 @@
 //!   pending deposits.
 //! - [`BtcEvm`]: the builder of a ready EVM and the block executor.
 
-mod abi;
-pub mod addresses;
 mod btc_evm;
 pub mod fees;
 pub mod system_tx;
@@ -18,6 +16,7 @@ pub use btc_evm::{
     BlockError, BlockOutcome, BlockTx, BtcEvm, BtcEvmBuilder, ChainConfig, Receipt, ReceiptKind,
     RejectReason, RejectedTx, TxOutcome, DEFAULT_BLOCK_GAS_LIMIT, DEFAULT_CHAIN_ID,
 };
+pub use btc_evm_bindings as bindings;
 pub use fees::{
     BtcEvmError, BtcTxError, FeeHandler, FeesPaid, L1FeeModel, PerByteL1Fee, StateDiff,
 };

@@ -21,11 +21,10 @@ use bitcoin::{ScriptBuf, Txid};
 use revm::context::TxEnv;
 use revm::primitives::{Address, Bytes, FixedBytes, TxKind, U256};
 
-use super::abi;
-use super::addresses::{BITCOIN_LIGHT_CLIENT, BRIDGE, SYSTEM_CALLER};
 use crate::bitcoin::deposit::{deposit_params, DepositParams, DepositParamsError};
 use crate::light_client::BlockInfo;
-use alloy_sol_types::SolCall;
+use btc_evm_bindings::alloy_sol_types::{self, SolCall};
+use btc_evm_bindings::{BitcoinLightClient, Bridge, BRIDGE, LIGHT_CLIENT, SYSTEM_CALLER};
 
 /// Most `setBlockInfo` calls one L2 block carries.
 pub const MAX_BLOCK_INFOS_PER_BLOCK: usize = 32;
@@ -108,7 +107,7 @@ impl SystemCall {
     pub fn to(&self) -> Address {
         match self {
             SystemCall::InitializeBlockNumber { .. } | SystemCall::SetBlockInfo { .. } => {
-                BITCOIN_LIGHT_CLIENT
+                LIGHT_CLIENT
             }
             SystemCall::InitializeBridge(_) | SystemCall::Deposit(_) => BRIDGE,
         }
@@ -127,24 +126,26 @@ impl SystemCall {
     /// The ABI-encoded calldata.
     pub fn calldata(&self) -> Bytes {
         match self {
-            SystemCall::InitializeBlockNumber { height } => abi::initializeBlockNumberCall {
-                _blockNumber: U256::from(*height),
+            SystemCall::InitializeBlockNumber { height } => {
+                BitcoinLightClient::initializeBlockNumberCall {
+                    _blockNumber: U256::from(*height),
+                }
+                .abi_encode()
+                .into()
             }
-            .abi_encode()
-            .into(),
             SystemCall::SetBlockInfo {
                 hash,
                 witness_root,
                 coinbase_depth,
                 ..
-            } => abi::setBlockInfoCall {
+            } => BitcoinLightClient::setBlockInfoCall {
                 _blockHash: FixedBytes(*hash),
                 _witnessRoot: FixedBytes(*witness_root),
                 _coinbaseDepth: U256::from(*coinbase_depth),
             }
             .abi_encode()
             .into(),
-            SystemCall::InitializeBridge(init) => abi::initializeCall {
+            SystemCall::InitializeBridge(init) => Bridge::initializeCall {
                 _depositPrefix: init.deposit_prefix.clone().into(),
                 _depositSuffix: init.deposit_suffix.clone().into(),
                 _depositAmount: init.deposit_amount,
@@ -178,10 +179,10 @@ pub fn deposit_calldata(params: &DepositParams) -> Bytes {
 }
 
 /// The `deposit` call of the ABI for `params`.
-pub fn deposit_call(params: &DepositParams) -> abi::depositCall {
+pub fn deposit_call(params: &DepositParams) -> Bridge::depositCall {
     let tx = &params.move_tx;
-    abi::depositCall {
-        moveTx: abi::Transaction {
+    Bridge::depositCall {
+        moveTx: Bridge::Transaction {
             version: FixedBytes(tx.version),
             flag: FixedBytes(tx.flag),
             vin: tx.vin.clone().into(),
@@ -189,7 +190,7 @@ pub fn deposit_call(params: &DepositParams) -> abi::depositCall {
             witness: tx.witness.clone().into(),
             locktime: FixedBytes(tx.locktime),
         },
-        proof: abi::MerkleProof {
+        proof: Bridge::MerkleProof {
             intermediateNodes: params.intermediate_nodes.clone().into(),
             blockHeight: U256::from(params.block_height),
             index: U256::from(params.index),
@@ -289,5 +290,7 @@ pub fn build_system_calls(
 
 /// A revert reason decoded from `Error(string)` return data, if it is one.
 pub fn revert_reason(output: &[u8]) -> Option<String> {
-    alloy_sol_types::decode_revert_reason(output)
+    <alloy_sol_types::Revert as alloy_sol_types::SolError>::abi_decode(output)
+        .ok()
+        .map(|revert| revert.reason)
 }
