@@ -158,7 +158,13 @@ fn regtest_deposit_block_validates_and_its_signature_verifies_in_the_precompile(
     assert_eq!(info.coinbase_depth(), 1);
 
     let txid = deposit.tx.compute_txid();
-    let params = deposit_params(&block, 1, &txid, &[deposit.prevout_script.clone()]).unwrap();
+    let params = deposit_params(
+        &block,
+        1,
+        &txid,
+        std::slice::from_ref(&deposit.prevout_script),
+    )
+    .unwrap();
     assert_eq!(
         params.sha_script_pubkeys,
         sha_script_pubkeys([deposit.prevout_script.as_script()]).to_byte_array()

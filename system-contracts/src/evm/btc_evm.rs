@@ -29,7 +29,7 @@ use super::system_tx::{
 use btc_evm_bindings::{LIGHT_CLIENT, PRIORITY_FEE_VAULT, SYSTEM_CALLER};
 
 /// Chain id used when none is configured.
-pub const DEFAULT_CHAIN_ID: u64 = 5115;
+pub const DEFAULT_CHAIN_ID: u64 = 5655;
 /// Block gas limit used when none is configured.
 pub const DEFAULT_BLOCK_GAS_LIMIT: u64 = 30_000_000;
 
