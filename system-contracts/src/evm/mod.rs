@@ -7,8 +7,10 @@
 //! - [`system_tx`]: the system calls of a block, built from checked Bitcoin blocks and
 //!   pending deposits.
 //! - [`BtcEvm`]: the builder of a ready EVM and the block executor.
+//! - [`demo`]: a guided run of all of it (`btc-evm demo`).
 
 mod btc_evm;
+pub mod demo;
 pub mod fees;
 pub mod system_tx;
 
