@@ -109,11 +109,7 @@ fn deposit(
     let block = read_block(path)?;
     let height = match height {
         Some(h) => h,
-        None => block
-            .bip34_block_height()
-            .ok()
-            .and_then(|h| u32::try_from(h).ok())
-            .ok_or("the coinbase has no BIP34 height: pass --height")?,
+        None => coinbase_height(&block).ok_or("the coinbase has no BIP34 height: pass --height")?,
     };
     let scripts = scripts
         .iter()
@@ -126,6 +122,19 @@ fn deposit(
     } else {
         format!("0x{}\n", hex::encode(deposit_call(&params).abi_encode()))
     })
+}
+
+/// The BIP34 height of the coinbase: a number push, or `OP_1`..`OP_16` for heights up to 16
+/// (how Bitcoin Core writes them).
+fn coinbase_height(block: &bitcoin::Block) -> Option<u32> {
+    if let Ok(height) = block.bip34_block_height() {
+        return u32::try_from(height).ok();
+    }
+    let script_sig = &block.txdata.first()?.input.first()?.script_sig;
+    match script_sig.as_bytes().first()? {
+        op @ 0x51..=0x60 => Some(u32::from(op - 0x50)),
+        _ => None,
+    }
 }
 
 fn hex0x(bytes: &[u8]) -> String {
