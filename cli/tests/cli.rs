@@ -76,7 +76,7 @@ fn deposit_params_prints_the_library_calldata() {
         &block,
         1,
         &deposit.tx.compute_txid(),
-        &[deposit.prevout_script.clone()],
+        std::slice::from_ref(&deposit.prevout_script),
     )
     .unwrap();
     let calldata = deposit_call(&expected).abi_encode();
