@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.26;
 
-import {Ownable2StepUpgradeable} from
-    "@openzeppelin/contracts-upgradeable/access/Ownable2StepUpgradeable.sol";
-import {PausableUpgradeable} from
-    "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
+import {
+    Ownable2StepUpgradeable
+} from "@openzeppelin/contracts-upgradeable/access/Ownable2StepUpgradeable.sol";
+import {
+    PausableUpgradeable
+} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
 import {BitcoinLightClient} from "./BitcoinLightClient.sol";
 import {BitcoinTx} from "./lib/BitcoinTx.sol";
 import {BytesLib} from "./lib/BytesLib.sol";
@@ -440,9 +442,7 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
         (ok,) = BitcoinTx.validateVout(txn.vout);
         require(ok, "Vout is not properly formatted");
         require(BitcoinTx.validateWitness(txn.witness, nIns), "Witness is not properly formatted");
-        wtxId = BitcoinTx.wtxid(
-            txn.version, txn.flag, txn.vin, txn.vout, txn.witness, txn.locktime
-        );
+        wtxId = BitcoinTx.wtxid(txn.version, txn.flag, txn.vin, txn.vout, txn.witness, txn.locktime);
         require(
             LIGHT_CLIENT.verifyInclusion(
                 proof.blockHeight, wtxId, proof.intermediateNodes, proof.index
@@ -482,6 +482,8 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
             txn.version,
             txn.locktime,
             BitcoinTx.inputAt(txn.vin, 0),
+            // `initialize` keeps depositAmount / SAT_TO_WEI within uint64.
+            // forge-lint: disable-next-line(unsafe-typecast)
             uint64(depositAmount / SAT_TO_WEI),
             shaScriptPubkeys,
             BitcoinTx.outputsBody(txn.vout),
@@ -578,7 +580,8 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
         (bool success, bytes memory result) = SCHNORR_VERIFIER_PRECOMPILE.staticcall(
             abi.encodePacked(pubKey, messageHash, signature.slice(0, 64))
         );
-        return success && result.length == 32 && uint256(bytes32(result)) == 1;
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return success && result.length == 32 && uint256(bytes32(result)) == 1; // length checked
     }
 
     /// @dev Marks the UTXO used, appends it to `withdrawalUTXOs` and emits `Withdrawal`.

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.26;
 
-import {Ownable2StepUpgradeable} from
-    "@openzeppelin/contracts-upgradeable/access/Ownable2StepUpgradeable.sol";
+import {
+    Ownable2StepUpgradeable
+} from "@openzeppelin/contracts-upgradeable/access/Ownable2StepUpgradeable.sol";
 
 /// @title FeeVault
 /// @notice Accumulates one kind of fee and pays it out to a recipient once enough has gathered
@@ -34,8 +35,7 @@ abstract contract FeeVault is Ownable2StepUpgradeable {
     function withdraw() external {
         uint256 amount = address(this).balance;
         require(
-            amount >= minWithdraw,
-            "Withdrawal amount must be greater than minimum withdraw amount"
+            amount >= minWithdraw, "Withdrawal amount must be greater than minimum withdraw amount"
         );
         address to = recipient;
         require(to != address(0), "Recipient is not set");

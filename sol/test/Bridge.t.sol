@@ -2,8 +2,9 @@
 pragma solidity ^0.8.26;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {PausableUpgradeable} from
-    "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
+import {
+    PausableUpgradeable
+} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
 import {Bridge} from "../src/Bridge.sol";
 import {BitcoinTx} from "../src/lib/BitcoinTx.sol";
 import {SystemSetup} from "./utils/SystemSetup.sol";
@@ -70,9 +71,8 @@ contract BridgeTest is SystemSetup {
         assertTrue(ok);
         assertEq(out, abi.encode(uint256(1)));
         // A different message does not verify.
-        (, out) = address(0x200).staticcall(
-            abi.encodePacked(F.AGGREGATED_KEY, bytes32(uint256(sighash) ^ 1), sig)
-        );
+        (, out) = address(0x200)
+            .staticcall(abi.encodePacked(F.AGGREGATED_KEY, bytes32(uint256(sighash) ^ 1), sig));
         assertEq(out.length, 0);
     }
 
@@ -119,7 +119,9 @@ contract BridgeTest is SystemSetup {
         vm.expectRevert("Deposit amount must have valid satoshi value");
         bridge.initialize(F.DEPOSIT_PREFIX, F.DEPOSIT_SUFFIX, F.DEPOSIT_AMOUNT + 1);
         vm.expectRevert("Deposit amount divided by SAT_TO_WEI must fit in uint64");
-        bridge.initialize(F.DEPOSIT_PREFIX, F.DEPOSIT_SUFFIX, (uint256(type(uint64).max) + 1) * 1e10);
+        bridge.initialize(
+            F.DEPOSIT_PREFIX, F.DEPOSIT_SUFFIX, (uint256(type(uint64).max) + 1) * 1e10
+        );
         vm.expectRevert("Deposit amount must exceed the payout anchor amount");
         bridge.initialize(F.DEPOSIT_PREFIX, F.DEPOSIT_SUFFIX, 240 * 1e10);
         vm.stopPrank();
@@ -185,6 +187,17 @@ contract BridgeTest is SystemSetup {
         _deposit();
         assertEq(F.RECIPIENT.balance, 0);
         assertEq(FAILED_VAULT_ADDR.balance, F.DEPOSIT_AMOUNT);
+    }
+
+    function test_deposit_failedVaultTransferReverts() public {
+        _initBridge();
+        vm.etch(F.RECIPIENT, type(Rejecter).runtimeCode);
+        address badVault = address(new Rejecter());
+        vm.prank(owner);
+        bridge.setFailedDepositVault(badVault);
+        vm.prank(SYSTEM_CALLER);
+        vm.expectRevert("Failed to send to failed deposit vault");
+        bridge.deposit(_moveTx(), _moveProof(), F.MOVE_SHA_SCRIPT_PUBKEYS);
     }
 
     function test_deposit_notInBlock_wrongProofOrHeight() public {
@@ -426,6 +439,16 @@ contract BridgeTest is SystemSetup {
         bridge.replaceDeposit(_replaceTx(), _replaceProof(), 0, F.REPLACE_SHA_SCRIPT_PUBKEYS);
     }
 
+    function test_replaceDeposit_scriptLength() public {
+        _initBridge();
+        _deposit();
+        vm.prank(owner);
+        bridge.setReplaceScript(F.REPLACE_PREFIX, hex"6868");
+        vm.prank(SYSTEM_CALLER);
+        vm.expectRevert("Invalid script length");
+        bridge.replaceDeposit(_replaceTx(), _replaceProof(), 0, F.REPLACE_SHA_SCRIPT_PUBKEYS);
+    }
+
     // ---------------------------------------------------------------- withdrawals
 
     function test_withdraw_recordsUtxo() public {
@@ -538,7 +561,9 @@ contract BridgeTest is SystemSetup {
         vm.expectRevert("Invalid payout output script pubkey");
         _safeWithdraw(p);
         p = _payoutTx();
-        p.vin = abi.encodePacked(uint8(2), BitcoinTx.inputAt(F.PAYOUT_VIN, 0), BitcoinTx.inputAt(F.PAYOUT_VIN, 0));
+        p.vin = abi.encodePacked(
+            uint8(2), BitcoinTx.inputAt(F.PAYOUT_VIN, 0), BitcoinTx.inputAt(F.PAYOUT_VIN, 0)
+        );
         vm.expectRevert("Payout vin should have exactly one input");
         _safeWithdraw(p);
 
@@ -565,6 +590,59 @@ contract BridgeTest is SystemSetup {
         bridge.safeWithdraw{value: 1}(
             _prepareTx(), _prepareProof(), _payoutTx(), F.BLOCK_HEADER, F.WITHDRAWAL_SCRIPT_PUBKEY
         );
+    }
+
+    function test_safeWithdraw_spentOutputChecks() public {
+        _initBridge();
+        vm.deal(address(this), 10 * F.DEPOSIT_AMOUNT);
+        Bridge.Transaction memory p = _payoutTx();
+        // The payout input spends output 1 of the prepare transaction: bytes 32..36 of vin[0].
+        p.vin = bytes.concat(F.PAYOUT_VIN);
+        p.vin[33] = 0x00; // output 0: a P2WPKH output
+        vm.expectRevert("Invalid spent output length");
+        _safeWithdraw(p);
+        p.vin[33] = 0x05; // no such output
+        vm.expectRevert("Invalid spent output index");
+        _safeWithdraw(p);
+    }
+
+    function test_safeWithdraw_payoutShapeChecks() public {
+        _initBridge();
+        vm.deal(address(this), 10 * F.DEPOSIT_AMOUNT);
+        Bridge.Transaction memory p = _payoutTx();
+        p.vin = hex"01";
+        vm.expectRevert("Payout vin is not properly formatted");
+        _safeWithdraw(p);
+        p = _payoutTx();
+        p.vout = hex"01";
+        vm.expectRevert("Payout vout is not properly formatted");
+        _safeWithdraw(p);
+        p = _payoutTx();
+        bytes memory out0 = BitcoinTx.outputAt(F.PAYOUT_VOUT, 0);
+        p.vout = abi.encodePacked(uint8(2), out0, out0);
+        vm.expectRevert("Payout vout should have exactly one output");
+        _safeWithdraw(p);
+        p = _payoutTx();
+        p.witness = abi.encodePacked(F.PAYOUT_WITNESS, uint8(0));
+        vm.expectRevert("Payout witness is not properly formatted");
+        _safeWithdraw(p);
+        p = _payoutTx();
+        p.witness = hex"00"; // an empty stack
+        vm.expectRevert("Invalid signature length");
+        _safeWithdraw(p);
+        p = _payoutTx();
+        p.witness = abi.encodePacked(uint8(1), uint8(63), new bytes(63));
+        vm.expectRevert("Invalid signature length");
+        _safeWithdraw(p);
+    }
+
+    function test_safeWithdraw_whenPaused() public {
+        _initBridge();
+        vm.deal(address(this), F.DEPOSIT_AMOUNT);
+        vm.prank(owner);
+        bridge.pause();
+        vm.expectRevert(PausableUpgradeable.EnforcedPause.selector);
+        _safeWithdraw(_payoutTx());
     }
 
     // ---------------------------------------------------------------- admin
@@ -652,5 +730,34 @@ contract BridgeTest is SystemSetup {
         vm.prank(next);
         bridge.renounceOwnership();
         assertEq(bridge.owner(), address(0));
+    }
+
+    // ---------------------------------------------------------------- totality
+
+    /// @dev Arbitrary transaction pieces never panic the deposit path: every failure is a
+    ///      reason string (or a typed error), never a Panic.
+    function testFuzz_deposit_arbitraryPiecesNeverPanic(
+        bytes4 version,
+        bytes memory vin,
+        bytes memory vout,
+        bytes memory witness,
+        uint8 mix
+    ) public {
+        vm.assume(mix & 7 != 0 || version != F.MOVE_VERSION);
+        _initBridge();
+        Bridge.Transaction memory t = _moveTx();
+        t.version = version;
+        if (mix & 1 == 1) t.vin = vin;
+        if (mix & 2 == 2) t.vout = vout;
+        if (mix & 4 == 4) t.witness = witness;
+        Bridge.MerkleProof memory p = _recordBlockFor(t, F.MOVE_PROOF, F.MOVE_INDEX);
+        vm.prank(SYSTEM_CALLER);
+        try bridge.deposit(t, p, F.MOVE_SHA_SCRIPT_PUBKEYS) {
+            assertTrue(false, "a changed transaction must not deposit");
+        }
+            catch Error(string memory) {}
+        catch (bytes memory data) {
+            assertTrue(bytes4(data) != bytes4(0x4e487b71), "panic");
+        }
     }
 }

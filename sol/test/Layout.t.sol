@@ -26,8 +26,12 @@ contract LayoutTest is SystemSetup {
         assertEq(BitcoinLightClient.getBlockHash.selector, bytes4(0xee82ac5e));
         assertEq(BitcoinLightClient.getWitnessRootByHash.selector, bytes4(0x0466efc4));
         assertEq(BitcoinLightClient.getWitnessRootByNumber.selector, bytes4(0x61b207e2));
-        assertEq(bytes4(keccak256("verifyInclusion(bytes32,bytes32,bytes,uint256)")), bytes4(0xd269a03e));
-        assertEq(bytes4(keccak256("verifyInclusion(uint256,bytes32,bytes,uint256)")), bytes4(0x4ffd344a));
+        assertEq(
+            bytes4(keccak256("verifyInclusion(bytes32,bytes32,bytes,uint256)")), bytes4(0xd269a03e)
+        );
+        assertEq(
+            bytes4(keccak256("verifyInclusion(uint256,bytes32,bytes,uint256)")), bytes4(0x4ffd344a)
+        );
         assertEq(BitcoinLightClient.verifyInclusionByTxId.selector, bytes4(0xcd4cc08f));
         assertEq(lc.blockNumber.selector, bytes4(0x57e871e7));
         assertEq(lc.blockHashes.selector, bytes4(0x34cdf78d));
@@ -111,20 +115,20 @@ contract LayoutTest is SystemSetup {
         bridge.withdraw{value: F.DEPOSIT_AMOUNT}(keccak256("utxo"), 0x02000000);
 
         // slot 0: bool initialized ‖ address operator, packed
-        assertEq(
-            uint256(_load(BRIDGE_ADDR, 0)), (uint256(uint160(SYSTEM_CALLER)) << 8) | 1
-        );
+        assertEq(uint256(_load(BRIDGE_ADDR, 0)), (uint256(uint160(SYSTEM_CALLER)) << 8) | 1);
         assertEq(uint256(_load(BRIDGE_ADDR, 1)), F.DEPOSIT_AMOUNT);
         assertEq(uint256(_load(BRIDGE_ADDR, 2)), uint256(uint160(FAILED_VAULT_ADDR)));
         // slot 3: depositPrefix (45 bytes: long form, length*2+1, data at keccak(3))
         assertEq(uint256(_load(BRIDGE_ADDR, 3)), F.DEPOSIT_PREFIX.length * 2 + 1);
-        assertEq(
-            vm.load(BRIDGE_ADDR, keccak256(abi.encode(uint256(3)))), bytes32(F.DEPOSIT_PREFIX)
-        );
+        assertEq(vm.load(BRIDGE_ADDR, keccak256(abi.encode(uint256(3)))), bytes32(F.DEPOSIT_PREFIX));
         // slot 4: depositSuffix (1 byte: short form, data ‖ length*2)
-        assertEq(_load(BRIDGE_ADDR, 4), bytes32(bytes.concat(bytes1(0x68), new bytes(30), bytes1(0x02))));
+        assertEq(
+            _load(BRIDGE_ADDR, 4), bytes32(bytes.concat(bytes1(0x68), new bytes(30), bytes1(0x02)))
+        );
         assertEq(uint256(_load(BRIDGE_ADDR, 5)), F.REPLACE_PREFIX.length * 2 + 1);
-        assertEq(_load(BRIDGE_ADDR, 6), bytes32(bytes.concat(bytes1(0x68), new bytes(30), bytes1(0x02))));
+        assertEq(
+            _load(BRIDGE_ADDR, 6), bytes32(bytes.concat(bytes1(0x68), new bytes(30), bytes1(0x02)))
+        );
         // slot 7: withdrawalUTXOs; element i at keccak(7) + 2i (txId, outputId)
         assertEq(uint256(_load(BRIDGE_ADDR, 7)), 1);
         bytes32 base7 = keccak256(abi.encode(uint256(7)));
@@ -134,9 +138,7 @@ contract LayoutTest is SystemSetup {
         assertEq(uint256(_load(BRIDGE_ADDR, 8)), 1);
         assertEq(vm.load(BRIDGE_ADDR, keccak256(abi.encode(uint256(8)))), F.MOVE_TXID);
         // slot 9: processedTxIds
-        assertEq(
-            uint256(vm.load(BRIDGE_ADDR, keccak256(abi.encode(F.MOVE_TXID, uint256(9))))), 1
-        );
+        assertEq(uint256(vm.load(BRIDGE_ADDR, keccak256(abi.encode(F.MOVE_TXID, uint256(9))))), 1);
         // slot 10: usedWithdrawalUTXO by sha256(txId ‖ outputId)
         bytes32 key = sha256(abi.encodePacked(keccak256("utxo"), bytes4(0x02000000)));
         assertEq(uint256(vm.load(BRIDGE_ADDR, keccak256(abi.encode(key, uint256(10))))), 1);

@@ -61,4 +61,20 @@ contract WCBTCTest is Test {
         w.transferFrom(alice, bob, 1 ether);
         assertEq(w.allowance(alice, bob), type(uint256).max);
     }
+
+    function test_withdraw_toRejectingAccountReverts() public {
+        Refuser r = new Refuser();
+        vm.deal(address(r), 1 ether);
+        vm.startPrank(address(r));
+        w.deposit{value: 1 ether}();
+        vm.expectRevert("Transfer failed");
+        w.withdraw(1 ether);
+        vm.stopPrank();
+    }
+}
+
+contract Refuser {
+    receive() external payable {
+        revert("no");
+    }
 }

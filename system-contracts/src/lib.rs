@@ -7,6 +7,8 @@
 //! - [`light_client`]: the [`HeaderChain`](light_client::HeaderChain) that validates headers
 //!   from a trusted [`Anchor`](light_client::Anchor), follows the most work and hands out
 //!   blocks once they are final, with the `setBlockInfo` arguments of fully checked blocks.
+//! - [`genesis`] (feature `evm`): the genesis state — proxies, implementations, ProxyAdmin,
+//!   owners, vault settings, balances — as a revm database and as a genesis JSON file.
 //!
 //! - [`regtest`] (feature `std`): signed deposit transactions and mined regtest blocks
 //!   around them, for devnets, demos and tests.
@@ -24,6 +26,8 @@ extern crate alloc;
 extern crate std;
 
 pub mod bitcoin;
+#[cfg(feature = "evm")]
+pub mod genesis;
 pub mod light_client;
 #[cfg(feature = "std")]
 pub mod regtest;

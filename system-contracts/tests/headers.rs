@@ -75,7 +75,7 @@ fn mainnet_from_genesis_validates_across_five_retargets() {
 }
 
 #[test]
-fn testnet3_from_genesis_validates_with_min_difficulty_blocks() {
+fn testnet3_from_genesis_validates() {
     genesis_run(
         Network::Testnet,
         "testnet3-headers-0-4000.hex",
@@ -544,4 +544,63 @@ fn testnet3_mid_period_anchor_at_the_limit_needs_the_last_normal_bits() {
     anchor.last_normal_bits = Some(c8.bits);
     let ctx = anchor.context(p).unwrap();
     validate_next(p, &ctx, &on_time, None).unwrap();
+}
+
+#[test]
+fn anchor_with_earlier_timestamps_checks_median_time_past_from_the_start() {
+    let headers = headers("mainnet-headers-822528-830592.hex");
+    let mut anchor = Anchor::new(822528 + 10, headers[10]);
+    anchor.prev_times = headers[..10].iter().map(|h| h.time).collect();
+    let mut ctx = anchor.context(&ChainParams::MAINNET).unwrap();
+    assert!(ctx.median_time_past().is_some());
+    for h in &headers[11..40] {
+        let (next, checked) = validate_next(&ChainParams::MAINNET, &ctx, h, None).unwrap();
+        assert!(checked.median_time_past);
+        ctx = next;
+    }
+    // Without them, the first ten children are not MTP-checked.
+    let bare = Anchor::new(822528 + 10, headers[10])
+        .context(&ChainParams::MAINNET)
+        .unwrap();
+    let (_, checked) = validate_next(&ChainParams::MAINNET, &bare, &headers[11], None).unwrap();
+    assert!(!checked.median_time_past);
+}
+
+#[test]
+fn anchor_period_start_must_be_its_period_first_block() {
+    use btc_evm_system_contracts::bitcoin::header::PeriodStart;
+    use btc_evm_system_contracts::light_client::AnchorError;
+    let headers = headers("mainnet-headers-822528-830592.hex");
+    let start = PeriodStart {
+        height: 822528,
+        time: headers[0].time,
+        bits: headers[0].bits,
+    };
+    let mut anchor = Anchor::new(822528 + 2000, headers[2000]);
+    anchor.period_start = Some(start);
+    let mut ctx = anchor.context(&ChainParams::MAINNET).unwrap();
+    // With it, the retarget at 824544 is checkable from a mid-period anchor.
+    for h in &headers[2001..=2016] {
+        ctx = validate_next(&ChainParams::MAINNET, &ctx, h, None)
+            .unwrap()
+            .0;
+    }
+    assert_eq!(ctx.height, 824544);
+    anchor.period_start = Some(PeriodStart {
+        height: 822528 - 2016,
+        ..start
+    });
+    assert_eq!(
+        anchor.context(&ChainParams::MAINNET),
+        Err(AnchorError::WrongPeriodStart {
+            height: 824528,
+            given: 820512
+        })
+    );
+    anchor.prev_times = vec![0; 11];
+    anchor.period_start = Some(start);
+    assert!(matches!(
+        anchor.context(&ChainParams::MAINNET),
+        Err(AnchorError::TooManyTimes { given: 11, .. })
+    ));
 }

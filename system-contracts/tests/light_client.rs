@@ -161,11 +161,14 @@ fn invalid_headers_are_refused_with_the_header_error() {
     let root = *chain.tip();
     let mut h = branch(&root, 1, 600)[0];
     h.bits = bitcoin::CompactTarget::from_consensus(0x1d00_ffff);
-    match chain.accept(&h) {
-        Err(LightClientError::Header(HeaderError::InsufficientWork { height: 1, .. }))
-        | Err(LightClientError::Header(HeaderError::UnexpectedBits { height: 1, .. })) => {}
-        other => panic!("{other:?}"),
-    }
+    // Mainnet's limit is a valid target on this network, but far below the mined hash.
+    assert!(matches!(
+        chain.accept(&h),
+        Err(LightClientError::Header(HeaderError::InsufficientWork {
+            height: 1,
+            ..
+        }))
+    ));
     assert_eq!(chain.tip().height, 0);
 }
 

@@ -40,13 +40,23 @@ library BitcoinTx {
         ok = true;
     }
 
-    /// @notice Encodes `value` as a compact-size integer.
+    /// @notice Encodes `value` (at most 2^64 − 1) as a compact-size integer.
+    /// @dev Each branch casts a value its condition bounds.
     function compactSize(uint256 value) internal pure returns (bytes memory) {
-        if (value < 0xfd) return abi.encodePacked(uint8(value));
-        if (value <= 0xffff) return abi.encodePacked(uint8(0xfd), BytesLib.reverse16(uint16(value)));
+        if (value > type(uint64).max) revert Malformed();
+        if (value < 0xfd) {
+            // forge-lint: disable-next-line(unsafe-typecast)
+            return abi.encodePacked(uint8(value));
+        }
+        if (value <= 0xffff) {
+            // forge-lint: disable-next-line(unsafe-typecast)
+            return abi.encodePacked(uint8(0xfd), BytesLib.reverse16(uint16(value)));
+        }
         if (value <= 0xffffffff) {
+            // forge-lint: disable-next-line(unsafe-typecast)
             return abi.encodePacked(uint8(0xfe), BytesLib.reverse32(uint32(value)));
         }
+        // forge-lint: disable-next-line(unsafe-typecast)
         return abi.encodePacked(uint8(0xff), BytesLib.reverse64(uint64(value)));
     }
 

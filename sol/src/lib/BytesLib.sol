@@ -65,6 +65,8 @@ library BytesLib {
             revert SliceOutOfBounds(start, n, data.length);
         }
         for (uint256 i = 0; i < n; i++) {
+            // i < n <= 8, so 8 * i < 64.
+            // forge-lint: disable-next-line(unsafe-typecast)
             value |= uint64(uint8(data[start + i])) << uint64(8 * i);
         }
     }

@@ -10,8 +10,10 @@ pragma solidity ^0.8.26;
 ///      compared with the address of (r, even y). Addresses are compared as `address` values,
 ///      never as raw words (the precompiles.md pitfall).
 library Bip340 {
-    uint256 internal constant P = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F;
-    uint256 internal constant N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141;
+    uint256 internal constant P =
+        0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F;
+    uint256 internal constant N =
+        0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141;
 
     /// @notice BIP-340 verification of `sig = r ‖ s` over `message` under x-only key `px`.
     function verify(bytes32 px, bytes memory message, bytes32 r, bytes32 s)
@@ -72,9 +74,10 @@ library Bip340 {
         view
         returns (uint256 result)
     {
-        (bool ok, bytes memory out) = address(0x05).staticcall(
-            abi.encodePacked(uint256(32), uint256(32), uint256(32), base, exponent, modulus)
-        );
+        (bool ok, bytes memory out) = address(0x05)
+            .staticcall(
+                abi.encodePacked(uint256(32), uint256(32), uint256(32), base, exponent, modulus)
+            );
         require(ok && out.length == 32, "modexp failed");
         result = uint256(bytes32(out));
     }

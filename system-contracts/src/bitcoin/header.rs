@@ -255,8 +255,8 @@ impl TimeWindow {
     /// Appends a timestamp, dropping the oldest when full.
     pub fn push(&mut self, time: u32) {
         let len = usize::from(self.len);
-        if len < MEDIAN_TIME_SPAN {
-            self.times[len] = time;
+        if let Some(slot) = self.times.get_mut(len) {
+            *slot = time;
             self.len += 1;
         } else {
             self.times.rotate_left(1);

@@ -123,11 +123,15 @@ impl ScriptTemplate {
                 found: item.len(),
             });
         }
-        let (prefix, rest) = item.split_at(self.prefix.len());
+        let (prefix, rest) = item
+            .split_at_checked(self.prefix.len())
+            .ok_or(ScriptError::Prefix)?;
         if prefix != self.prefix.as_slice() {
             return Err(ScriptError::Prefix);
         }
-        let (payload, suffix) = rest.split_at(self.payload_len);
+        let (payload, suffix) = rest
+            .split_at_checked(self.payload_len)
+            .ok_or(ScriptError::Suffix)?;
         if suffix != self.suffix.as_slice() {
             return Err(ScriptError::Suffix);
         }
