@@ -336,3 +336,57 @@ fn user_fees_reach_the_vaults_and_a_vault_pays_out_above_its_minimum() {
     assert_eq!(chain.balance(VAULT_RECIPIENT), vault);
     assert_eq!(chain.balance(BASE_FEE_VAULT), out.receipts[0].fees.base_fee);
 }
+
+#[test]
+fn both_precompiles_answer_a_contract_with_our_rust_implementations() {
+    use btc_evm_system_contracts::evm::demo::PRECOMPILE_CALLER_INITCODE;
+    let mut chain = Chain::new();
+    chain.start();
+    // Nothing is deployed at 0x100/0x200: the answers come from BtcEvmPrecompiles.
+    for address in [P256VERIFY_ADDRESS, SCHNORRVERIFY_ADDRESS] {
+        let info = revm::database_interface::Database::basic(chain.evm.db_mut(), address)
+            .unwrap()
+            .unwrap_or_default();
+        assert!(info.is_empty_code_hash());
+    }
+    let mut deploy = chain.user_tx(ALICE, BOB, U256::ZERO, Default::default());
+    deploy.kind = revm::primitives::TxKind::Create;
+    deploy.data = hex::decode(PRECOMPILE_CALLER_INITCODE).unwrap().into();
+    let out = chain.block(SystemInputs::default(), vec![deploy]).unwrap();
+    let forwarder = out.receipts[0].created.unwrap();
+
+    let call = |chain: &mut Chain, target: revm::primitives::Address, input: &[u8]| {
+        let mut data = target.into_word().to_vec();
+        data.extend_from_slice(input);
+        let tx = chain.user_tx(ALICE, forwarder, U256::ZERO, data.into());
+        let out = chain.block(SystemInputs::default(), vec![tx]).unwrap();
+        let r = out.receipts[0].clone();
+        assert!(r.success);
+        r
+    };
+    let p256 = hex::decode(P256_VALID).unwrap();
+    let schnorr = hex::decode(BIP340_VECTOR_1).unwrap();
+    let one = revm::primitives::B256::with_last_byte(1);
+    for (target, input) in [(P256VERIFY_ADDRESS, p256), (SCHNORRVERIFY_ADDRESS, schnorr)] {
+        let valid = call(&mut chain, target, &input);
+        assert_eq!(valid.output.as_ref(), one.as_slice());
+        // Flip the top bit of a byte that stays non-zero, so the calldata costs the same.
+        let mut bad = input.clone();
+        let at = (32..64).find(|&i| bad[i] != 0 && bad[i] != 0x80).unwrap();
+        bad[at] ^= 0x80;
+        let invalid = call(&mut chain, target, &bad);
+        assert!(invalid.output.is_empty());
+        // A flat fee whatever the verdict: the only possible difference is the forwarder
+        // copying one 32-byte word of return data (3 gas) for the valid answer, which the
+        // EIP-7623 calldata floor may absorb.
+        assert!(valid.gas_used >= invalid.gas_used && valid.gas_used <= invalid.gas_used + 3);
+    }
+}
+
+use btc_evm_precompiles::p256::P256VERIFY_ADDRESS;
+use btc_evm_precompiles::schnorr::SCHNORRVERIFY_ADDRESS;
+
+/// go-ethereum's `CallP256Verify` case (valid).
+const P256_VALID: &str = "4cee90eb86eaa050036147a12d49004b6b9c72bd725d39d4785011fe190f0b4da73bd4903f0ce3b639bbbf6e8e80d16931ff4bcf5993d58468e8fb19086e8cac36dbcd03009df8c59286b162af3bd7fcc0450c9aa81be5d10d312af6c66b1d604aebd3099c618202fcfe16ae7770b0c49ab5eadf74b754204a3bb6060e44eff37618b065f9832de4ca6ca971a7a1adc826d0f7c00181a5fb2ddf79ae00b4e10e";
+/// BIP-340 test vector 1: `pk ‖ m ‖ sig`.
+const BIP340_VECTOR_1: &str = "dff1d77f2a671c5f36183726db2341be58feae1da2deced843240f7b502ba659243f6a8885a308d313198a2e03707344a4093822299f31d0082efa98ec4e6c896896bd60eeae296db48a229ff71dfe071bde413e6d43f917dc8dcf8c78de33418906d11ac976abccb20b091292bff4ea897efcb639ea871cfa95f6de339e4b0a";

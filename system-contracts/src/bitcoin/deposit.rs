@@ -20,9 +20,6 @@ use bitcoin::{ScriptBuf, Transaction, Txid, Wtxid};
 use super::merkle::{wtxid_proof, ProofError};
 use super::sighash::sha_script_pubkeys;
 
-/// Wei per satoshi: the native coin has 18 decimals (`spec/system-contracts.md` §Actors).
-pub const WEI_PER_SAT: u128 = 10_000_000_000;
-
 /// Segwit marker and flag bytes, as the Bridge's `Transaction.flag` holds them.
 pub const SEGWIT_FLAG: [u8; 2] = [0x00, 0x01];
 

@@ -28,10 +28,9 @@ use super::system_tx::{
 };
 use btc_evm_bindings::{LIGHT_CLIENT, PRIORITY_FEE_VAULT, SYSTEM_CALLER};
 
-/// Chain id used when none is configured.
-pub const DEFAULT_CHAIN_ID: u64 = 5655;
-/// Block gas limit used when none is configured.
-pub const DEFAULT_BLOCK_GAS_LIMIT: u64 = 30_000_000;
+use crate::genesis::Genesis;
+pub use crate::genesis::{DEFAULT_CHAIN_ID, DEFAULT_GAS_LIMIT as DEFAULT_BLOCK_GAS_LIMIT};
+use revm::database::{CacheDB, EmptyDB};
 
 /// Chain-level settings of a [`BtcEvm`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +60,15 @@ impl Default for ChainConfig {
 }
 
 /// Builds a [`BtcEvm`].
+///
+/// ```
+/// use btc_evm_system_contracts::evm::BtcEvm;
+/// use btc_evm_system_contracts::genesis::{Genesis, GenesisConfig};
+///
+/// let genesis = Genesis::new(&GenesisConfig::default()).unwrap();
+/// let mut evm = BtcEvm::from_genesis(&genesis).build();
+/// assert_eq!(evm.config().chain_id, genesis.config().chain_id);
+/// ```
 pub struct BtcEvmBuilder<DB> {
     db: DB,
     config: ChainConfig,
@@ -267,6 +275,18 @@ pub struct TxOutcome {
     pub result: ExecutionResult<HaltReason>,
     /// Fees paid, by destination.
     pub fees: FeesPaid,
+}
+
+impl BtcEvm<CacheDB<EmptyDB>> {
+    /// Starts a builder on the state of `genesis`, with its chain id and gas limit.
+    pub fn from_genesis(genesis: &Genesis) -> BtcEvmBuilder<CacheDB<EmptyDB>> {
+        let config = genesis.config();
+        BtcEvmBuilder::new(genesis.database()).config(ChainConfig {
+            chain_id: config.chain_id,
+            block_gas_limit: config.gas_limit,
+            ..ChainConfig::default()
+        })
+    }
 }
 
 impl<DB: Database + DatabaseCommit + Clone> BtcEvm<DB> {

@@ -19,7 +19,7 @@ use bitcoin::{Amount, OutPoint, Txid};
 use btc_evm_bindings::alloy_sol_types::{SolCall, SolEvent};
 use btc_evm_bindings::{
     BaseFeeVault, BitcoinLightClient, Bridge, L1FeeVault, BASE_FEE_VAULT, BRIDGE, L1_FEE_VAULT,
-    LIGHT_CLIENT, PRIORITY_FEE_VAULT, SYSTEM_CALLER,
+    LIGHT_CLIENT, SYSTEM_CALLER,
 };
 use revm::context::TxEnv;
 use revm::database::{CacheDB, EmptyDB};
@@ -30,6 +30,7 @@ use crate::bitcoin::block::parse_block;
 use crate::bitcoin::merkle::wtxid_proof;
 use crate::bitcoin::params::ChainParams;
 use crate::bitcoin::script::ScriptTemplate;
+use crate::genesis::{Genesis, GenesisConfig, VaultConfig};
 use crate::light_client::{Anchor, HeaderChain};
 use crate::regtest::{mine_block, DepositSigner};
 
@@ -65,7 +66,7 @@ pub const ALICE: Address = address!("00000000000000000000000000000000000a11ce");
 /// Where the vaults pay out.
 pub const VAULT_RECIPIENT: Address = address!("00000000000000000000000000000000000fee00");
 
-const WEI_PER_SAT: u128 = crate::bitcoin::deposit::WEI_PER_SAT;
+const WEI_PER_SAT: u128 = crate::genesis::WEI_PER_SAT as u128;
 const DEPOSIT_SATS: u64 = 100_000_000;
 const BASEFEE: u64 = 1_000_000_000;
 const PRIORITY: u128 = 100_000_000;
@@ -155,61 +156,25 @@ impl fmt::Display for DemoReport {
     }
 }
 
-/// The demo's genesis: the system contracts' runtime code at their addresses, the Bridge
-/// funded with 21 BTC, vaults paying [`VAULT_RECIPIENT`], Alice with 1 BTC of gas money.
-fn genesis() -> CacheDB<EmptyDB> {
-    use revm::bytecode::Bytecode;
-    use revm::state::AccountInfo;
-    let mut db = CacheDB::new(EmptyDB::default());
-    let put = |db: &mut CacheDB<EmptyDB>, address: Address, code: &Bytes, balance: U256| {
-        let bytecode = Bytecode::new_raw(code.clone());
-        db.insert_account_info(
-            address,
-            AccountInfo {
-                balance,
-                nonce: 1,
-                code_hash: bytecode.hash_slow(),
-                code: Some(bytecode),
-                ..AccountInfo::default()
-            },
-        );
+/// The demo's genesis: the default development genesis (system contracts behind their
+/// proxies, the Bridge holding the whole peg supply) with the vaults paying
+/// [`VAULT_RECIPIENT`] above a small minimum, and Alice holding 1 BTC of gas money.
+fn genesis() -> Result<Genesis, DemoError> {
+    let vault = VaultConfig {
+        recipient: VAULT_RECIPIENT,
+        min_withdraw: U256::from(MIN_WITHDRAW),
     };
-    put(
-        &mut db,
-        LIGHT_CLIENT,
-        &BitcoinLightClient::DEPLOYED_BYTECODE,
-        U256::ZERO,
-    );
-    put(
-        &mut db,
-        BRIDGE,
-        &Bridge::DEPLOYED_BYTECODE,
-        U256::from(21u128 * 100_000_000 * WEI_PER_SAT),
-    );
-    for (vault, code) in [
-        (BASE_FEE_VAULT, &BaseFeeVault::DEPLOYED_BYTECODE),
-        (L1_FEE_VAULT, &L1FeeVault::DEPLOYED_BYTECODE),
-        (
-            PRIORITY_FEE_VAULT,
-            &btc_evm_bindings::PriorityFeeVault::DEPLOYED_BYTECODE,
-        ),
-    ] {
-        put(&mut db, vault, code, U256::ZERO);
-        let _ = db.insert_account_storage(
-            vault,
-            U256::ZERO,
-            U256::from_be_slice(VAULT_RECIPIENT.as_slice()),
-        );
-        let _ = db.insert_account_storage(vault, U256::from(1), U256::from(MIN_WITHDRAW));
-    }
-    db.insert_account_info(
-        ALICE,
-        AccountInfo {
-            balance: U256::from(100_000_000 * WEI_PER_SAT),
-            ..AccountInfo::default()
-        },
-    );
-    db
+    let mut config = GenesisConfig {
+        base_fee_vault: vault,
+        l1_fee_vault: vault,
+        priority_fee_vault: vault,
+        failed_deposit_vault: vault,
+        ..GenesisConfig::default()
+    };
+    config
+        .accounts
+        .insert(ALICE, U256::from(u128::from(DEPOSIT_SATS) * WEI_PER_SAT));
+    Genesis::new(&config).step("genesis")
 }
 
 fn btc(wei: U256) -> String {
@@ -228,9 +193,9 @@ struct L2 {
 }
 
 impl L2 {
-    fn new(signer: &DepositSigner) -> Self {
+    fn new(signer: &DepositSigner) -> Result<Self, DemoError> {
         let template = ScriptTemplate::deposit(&signer.aggregated_key());
-        let evm = BtcEvm::builder(genesis())
+        let evm = BtcEvm::from_genesis(&genesis()?)
             .bridge_init(BridgeInit {
                 deposit_prefix: template.prefix,
                 deposit_suffix: template.suffix,
@@ -238,7 +203,7 @@ impl L2 {
             })
             .l1_fee_model(PerByteL1Fee::new(U256::from(10_000_000u64)))
             .build();
-        L2 { evm, number: 0 }
+        Ok(L2 { evm, number: 0 })
     }
 
     fn block(
@@ -344,7 +309,7 @@ fn mainnet(report: &mut DemoReport, signer: &DepositSigner) -> Result<(), DemoEr
         info.coinbase_depth()
     ));
 
-    let mut l2 = L2::new(signer);
+    let mut l2 = L2::new(signer)?;
     let out = l2.block(
         SystemInputs {
             blocks: vec![info.clone()],
@@ -385,7 +350,7 @@ fn mainnet(report: &mut DemoReport, signer: &DepositSigner) -> Result<(), DemoEr
 
 fn regtest(report: &mut DemoReport, signer: &DepositSigner) -> Result<(), DemoError> {
     report.section("The peg on a regtest Bitcoin");
-    let mut l2 = L2::new(signer);
+    let mut l2 = L2::new(signer)?;
     let genesis = bitcoin::blockdata::constants::genesis_block(bitcoin::Network::Regtest);
     let mut chain = HeaderChain::new(ChainParams::REGTEST, &Anchor::new(0, genesis.header), 0)
         .step("regtest anchor")?;

@@ -1,5 +1,5 @@
-//! Shared harness of the revm end-to-end tests: a chain whose state holds the system
-//! contracts' compiled bytecode (from `btc-evm-bindings`), a regtest Bitcoin header chain
+//! Shared harness of the revm end-to-end tests: a chain whose genesis holds the system
+//! contracts' compiled bytecode (from `btc-evm-bindings`) behind their proxies, a regtest Bitcoin header chain
 //! that validates every block before it is recorded, a deposit signer, and funded users.
 #![allow(dead_code)]
 
@@ -8,20 +8,15 @@ use bitcoin::hashes::{sha256d, Hash};
 use bitcoin::{Amount, BlockHash, OutPoint, Txid};
 use btc_evm_system_contracts::bitcoin::params::ChainParams;
 use btc_evm_system_contracts::bitcoin::script::ScriptTemplate;
-use btc_evm_system_contracts::evm::bindings::{
-    BaseFeeVault, BitcoinLightClient, Bridge, L1FeeVault, PriorityFeeVault, BASE_FEE_VAULT, BRIDGE,
-    L1_FEE_VAULT, LIGHT_CLIENT, PRIORITY_FEE_VAULT,
-};
 use btc_evm_system_contracts::evm::{
     BlockError, BlockOutcome, BridgeInit, BtcEvm, PendingDeposit, SystemInputs,
 };
+use btc_evm_system_contracts::genesis::{Genesis, GenesisConfig, VaultConfig};
 use btc_evm_system_contracts::light_client::{Anchor, BlockInfo, HeaderChain};
 use btc_evm_system_contracts::regtest::{mine_block, DepositSigner, SignedDeposit};
-use revm::bytecode::Bytecode;
 use revm::context::TxEnv;
 use revm::database::{CacheDB, EmptyDB};
 use revm::primitives::{address, Address, Bytes, TxKind, U256};
-use revm::state::AccountInfo;
 
 pub type Db = CacheDB<EmptyDB>;
 
@@ -40,62 +35,25 @@ pub const BOB: Address = address!("0000000000000000000000000000000000000b0b");
 pub const BASEFEE: u64 = 1_000_000_000;
 pub const PRIORITY: u128 = 500_000_000;
 
-fn put_code(db: &mut Db, address: Address, code: &Bytes, balance: U256) {
-    let bytecode = Bytecode::new_raw(code.clone());
-    db.insert_account_info(
-        address,
-        AccountInfo {
-            balance,
-            nonce: 1,
-            code_hash: bytecode.hash_slow(),
-            code: Some(bytecode),
-            ..AccountInfo::default()
-        },
-    );
-}
-
-/// The system contracts' runtime code at their addresses (the Bridge holding 100 BTC of
-/// bridged coins), vaults paying [`VAULT_RECIPIENT`] above [`MIN_WITHDRAW`], and 10 BTC for
-/// each of [`ALICE`] and [`BOB`].
-pub fn genesis() -> Db {
-    let mut db = CacheDB::new(EmptyDB::default());
-    put_code(
-        &mut db,
-        LIGHT_CLIENT,
-        &BitcoinLightClient::DEPLOYED_BYTECODE,
-        U256::ZERO,
-    );
-    put_code(
-        &mut db,
-        BRIDGE,
-        &Bridge::DEPLOYED_BYTECODE,
-        U256::from(100 * ONE_BTC),
-    );
-    for (vault, code) in [
-        (BASE_FEE_VAULT, &BaseFeeVault::DEPLOYED_BYTECODE),
-        (L1_FEE_VAULT, &L1FeeVault::DEPLOYED_BYTECODE),
-        (PRIORITY_FEE_VAULT, &PriorityFeeVault::DEPLOYED_BYTECODE),
-    ] {
-        put_code(&mut db, vault, code, U256::ZERO);
-        db.insert_account_storage(
-            vault,
-            U256::ZERO,
-            U256::from_be_slice(VAULT_RECIPIENT.as_slice()),
-        )
-        .unwrap();
-        db.insert_account_storage(vault, U256::from(1), U256::from(MIN_WITHDRAW))
-            .unwrap();
-    }
+/// The genesis of `btc_evm_system_contracts::genesis` (contracts behind their proxies, the
+/// Bridge holding the peg supply), vaults paying [`VAULT_RECIPIENT`] above [`MIN_WITHDRAW`],
+/// and 10 BTC for each of [`ALICE`] and [`BOB`].
+pub fn genesis() -> Genesis {
+    let vault = VaultConfig {
+        recipient: VAULT_RECIPIENT,
+        min_withdraw: U256::from(MIN_WITHDRAW),
+    };
+    let mut config = GenesisConfig {
+        base_fee_vault: vault,
+        l1_fee_vault: vault,
+        priority_fee_vault: vault,
+        failed_deposit_vault: vault,
+        ..GenesisConfig::default()
+    };
     for user in [ALICE, BOB] {
-        db.insert_account_info(
-            user,
-            AccountInfo {
-                balance: U256::from(10 * ONE_BTC),
-                ..AccountInfo::default()
-            },
-        );
+        config.accounts.insert(user, U256::from(10 * ONE_BTC));
     }
-    db
+    Genesis::new(&config).unwrap()
 }
 
 /// A chain: the EVM, the regtest header chain (anchored at the regtest genesis, blocks final
@@ -113,7 +71,7 @@ impl Chain {
     pub fn new() -> Chain {
         let signer = DepositSigner::from_secret(&[7u8; 32]).unwrap();
         let template = ScriptTemplate::deposit(&signer.aggregated_key());
-        let evm = BtcEvm::builder(genesis())
+        let evm = BtcEvm::from_genesis(&genesis())
             .bridge_init(BridgeInit {
                 deposit_prefix: template.prefix.clone(),
                 deposit_suffix: template.suffix.clone(),
