@@ -36,3 +36,8 @@ pub mod regtest;
 pub mod evm;
 #[cfg(feature = "evm")]
 pub use evm::BtcEvm;
+
+/// The integration guide (`docs/integration.md`), whose snippets run as doc tests.
+#[cfg(all(doctest, feature = "evm"))]
+#[doc = include_str!("../../docs/integration.md")]
+pub struct IntegrationGuide;
