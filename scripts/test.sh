@@ -76,6 +76,7 @@ if [ -f package.json ]; then
   stage forge-fmt check node_modules/.bin/forge fmt --check
   stage forge-test counted scripts/forge-test.sh
   stage bindings-drift check cargo run -q -p xtask --locked -- bindings --check --forge
+  stage genesis-fixture-drift check cargo run -q -p xtask --locked -- genesis-fixture --check
   stage anvil-genesis counted scripts/anvil-genesis-check.sh
 fi
 if [ -d fuzz ] && [ "${SKIP_FUZZ:-0}" != 1 ] && [ -x scripts/fuzz-smoke.sh ]; then

@@ -33,7 +33,7 @@ enum Command {
     #[command(subcommand)]
     Spv(commands::spv::SpvCommand),
     /// Write a genesis file (geth/reth/anvil format) with the system contracts in place.
-    Genesis(commands::genesis::GenesisArgs),
+    Genesis(Box<commands::genesis::GenesisArgs>),
     /// Bridge deposits: the `deposit` system call's arguments.
     #[command(subcommand)]
     Deposit(commands::deposit::DepositCommand),
@@ -47,7 +47,7 @@ fn main() -> ExitCode {
         Command::Headers(cmd) => commands::headers::run(cmd),
         Command::Block(cmd) => commands::block::run(cmd),
         Command::Spv(cmd) => commands::spv::run(cmd),
-        Command::Genesis(args) => commands::genesis::run(args),
+        Command::Genesis(args) => commands::genesis::run(*args),
         Command::Deposit(cmd) => commands::deposit::run(cmd, cli.json),
         Command::Demo => commands::demo::run(cli.json),
     };

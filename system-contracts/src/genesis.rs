@@ -7,7 +7,7 @@
 //! | `0x31..01`–`0x31..05`, `0x31..07` | OpenZeppelin 5 `TransparentUpgradeableProxy`: runtime code with the admin immutable set to `0x31ff..ff`; EIP-1967 implementation slot = `0x32..0i`, admin slot = `0x31ff..ff` |
 //! | `0x32..01`–`0x32..05`, `0x32..07` | implementations: light client, bridge, base-fee, L1-fee, priority-fee and failed-deposit vaults (runtime code, no storage) |
 //! | `0x31..06` | WCBTC (not proxied): runtime code, `name`, `symbol`, `decimals` in slots 0–2 |
-//! | `0x31ff..ff` | `ProxyAdmin`: runtime code, `owner` in slot 0 (`Ownable` v5, not upgradeable) |
+//! | `0x31ff..ff` | `ProxyAdmin`: runtime code, its owner ([`GenesisConfig::proxy_admin_owner`]) in slot 0 (`Ownable` v5, not upgradeable) |
 //! | owners | Bridge and vault proxies: `owner` in the ERC-7201 `Ownable` slot |
 //! | vaults | slot 0 `recipient`, slot 1 `minWithdraw` |
 //! | Bridge proxy | balance [`GenesisConfig::bridge_balance`] (the whole peg supply) |
@@ -83,9 +83,11 @@ pub struct VaultConfig {
 pub struct GenesisConfig {
     /// EIP-155 chain id. Default [`DEFAULT_CHAIN_ID`].
     pub chain_id: u64,
-    /// Owner of the ProxyAdmin (who may upgrade every proxy), of the Bridge and of the four
-    /// vaults. Default [`DEFAULT_OWNER`].
+    /// Owner of the Bridge and of the four vaults. Default [`DEFAULT_OWNER`].
     pub owner: Address,
+    /// Owner of the ProxyAdmin, who may upgrade every proxy; `None` (the default) means
+    /// [`owner`](Self::owner).
+    pub proxy_admin_owner: Option<Address>,
     /// BaseFeeVault. Default: recipient [`DEFAULT_OWNER`], minimum [`DEFAULT_MIN_WITHDRAW`].
     pub base_fee_vault: VaultConfig,
     /// L1FeeVault. Default as `base_fee_vault`.
@@ -115,6 +117,7 @@ impl Default for GenesisConfig {
         Self {
             chain_id: DEFAULT_CHAIN_ID,
             owner: DEFAULT_OWNER,
+            proxy_admin_owner: None,
             base_fee_vault: vault,
             l1_fee_vault: vault,
             priority_fee_vault: vault,
@@ -131,10 +134,11 @@ impl Default for GenesisConfig {
 /// Why a [`GenesisConfig`] cannot make a genesis.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GenesisError {
-    /// The owner is the zero address: nobody could ever upgrade or administer the contracts.
+    /// The owner (or the ProxyAdmin's owner) is the zero address: nobody could ever administer
+    /// or upgrade the contracts.
     #[error("the owner must not be the zero address")]
     ZeroOwner,
-    /// A vault's recipient is the zero address, which the vaults reject ([ours]).
+    /// A vault's recipient is the zero address, which the vaults reject (\[ours\]).
     #[error("the recipient of the vault at {0} must not be the zero address")]
     ZeroRecipient(Address),
     /// A configured account sits at an address the system contracts occupy.
@@ -165,7 +169,8 @@ pub struct Genesis {
 impl Genesis {
     /// Builds the genesis state of `config`.
     pub fn new(config: &GenesisConfig) -> Result<Self, GenesisError> {
-        if config.owner.is_zero() {
+        let proxy_admin_owner = config.proxy_admin_owner.unwrap_or(config.owner);
+        if config.owner.is_zero() || proxy_admin_owner.is_zero() {
             return Err(GenesisError::ZeroOwner);
         }
         let vaults = [
@@ -204,7 +209,7 @@ impl Genesis {
             PROXY_ADMIN,
             contract(
                 ProxyAdmin::DEPLOYED_BYTECODE.clone(),
-                [(B256::ZERO, owner_word)],
+                [(B256::ZERO, proxy_admin_owner.into_word())],
             ),
         );
 

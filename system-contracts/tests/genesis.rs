@@ -525,6 +525,39 @@ fn zero_owner_is_rejected() {
 }
 
 #[test]
+fn zero_proxy_admin_owner_is_rejected() {
+    let config = GenesisConfig {
+        proxy_admin_owner: Some(Address::ZERO),
+        ..GenesisConfig::default()
+    };
+    assert_eq!(Genesis::new(&config), Err(GenesisError::ZeroOwner));
+}
+
+#[test]
+fn proxy_admin_owner_defaults_to_the_owner_and_can_differ() {
+    let shared = Genesis::new(&GenesisConfig {
+        owner: ALICE,
+        ..GenesisConfig::default()
+    })
+    .unwrap();
+    assert_eq!(
+        shared.accounts()[&PROXY_ADMIN].storage[&B256::ZERO],
+        ALICE.into_word()
+    );
+    let config = GenesisConfig {
+        owner: ALICE,
+        proxy_admin_owner: Some(BOB),
+        ..GenesisConfig::default()
+    };
+    let mut chain = Chain::new(Genesis::new(&config).unwrap().database());
+    assert_eq!(
+        chain.call(ALICE, PROXY_ADMIN, ProxyAdmin::ownerCall {}),
+        BOB
+    );
+    assert_eq!(chain.call(ALICE, BRIDGE, Bridge::ownerCall {}), ALICE);
+}
+
+#[test]
 fn zero_vault_recipient_is_rejected() {
     let mut config = GenesisConfig::default();
     config.priority_fee_vault.recipient = Address::ZERO;

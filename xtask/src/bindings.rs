@@ -53,13 +53,14 @@ struct Contract {
     abi: Value,
     bytecode: String,
     deployed_bytecode: String,
-    /// Immutable references of the deployed bytecode: AST id → (start, length) pairs.
+    /// Immutable references of the deployed bytecode: ordinal (by first position) →
+    /// (start, length) pairs.
     immutables: BTreeMap<String, Vec<(u32, u32)>>,
 }
 
 /// Entry point of `cargo xtask bindings`.
 pub fn run(check: bool, forge: bool, forge_out: Option<&Path>) -> Result<(), Error> {
-    let root = project_root()?;
+    let root = crate::project_root()?;
     let (contracts, inputs) = compile(&root)?;
     let files = render(&contracts)?;
 
@@ -95,15 +96,6 @@ pub fn run(check: bool, forge: bool, forge_out: Option<&Path>) -> Result<(), Err
         println!("wrote bindings of {} contracts", contracts.len());
         Ok(())
     }
-}
-
-/// The workspace root: the parent of this crate's manifest directory.
-fn project_root() -> Result<PathBuf, Error> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .parent()
-        .map(Path::to_path_buf)
-        .ok_or_else(|| "xtask manifest has no parent directory".into())
 }
 
 /// Compiles `src` and `script` of foundry.toml plus [`EXTRA_CONTRACTS`] and returns the
@@ -285,19 +277,25 @@ fn contract(
     if bytecode.len() <= 2 || abi_empty {
         return Ok(None);
     }
-    let immutables = deployed
+    // The compiler keys immutables by AST id, which depends on the other files compiled
+    // alongside; the bindings number them by first position instead, so they stay stable.
+    let mut by_position: Vec<Vec<(u32, u32)>> = deployed
         .map(|d| {
             d.immutable_references
-                .iter()
-                .map(|(id, offsets)| {
-                    (
-                        id.clone(),
-                        offsets.iter().map(|o| (o.start, o.length)).collect(),
-                    )
-                })
+                .values()
+                .map(|offsets| offsets.iter().map(|o| (o.start, o.length)).collect())
                 .collect()
         })
         .unwrap_or_default();
+    by_position
+        .iter_mut()
+        .for_each(|offsets| offsets.sort_unstable());
+    by_position.sort_unstable();
+    let immutables = by_position
+        .into_iter()
+        .enumerate()
+        .map(|(i, offsets)| (i.to_string(), offsets))
+        .collect();
     Ok(Some(Contract {
         name: name.to_owned(),
         source: source.to_string_lossy().replace('\\', "/"),

@@ -8,13 +8,18 @@
 //!   bindings differ from the fresh ones; with `--forge` it also runs `forge build` and checks
 //!   that the ABI and bytecode are identical to forge's (`--forge-out DIR` compares with an
 //!   existing forge output folder instead).
+//! - `cargo xtask genesis-fixture [--check]` runs the forge genesis script
+//!   (`sol/script/Genesis.s.sol`) for each parameter set in
+//!   `system-contracts/tests/data/forge-genesis/` and writes (or checks) the alloc files that
+//!   the Rust genesis builder is compared with.
 //!
 //! See `docs/bindings.md`.
 
 mod bindings;
 mod foundry_toml;
+mod genesis_fixture;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -45,6 +50,20 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         forge_out: Option<PathBuf>,
     },
+    /// Regenerate the forge genesis fixtures of `system-contracts/tests/data/forge-genesis/`.
+    GenesisFixture {
+        /// Do not write anything; fail when the committed fixtures differ from forge's output.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+fn project_root() -> Result<PathBuf, Error> {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .ok_or_else(|| "xtask manifest has no parent directory".into())
 }
 
 fn main() -> ExitCode {
@@ -55,6 +74,9 @@ fn main() -> ExitCode {
             forge,
             forge_out,
         } => bindings::run(check, forge, forge_out.as_deref()),
+        Command::GenesisFixture { check } => {
+            project_root().and_then(|root| genesis_fixture::run(&root, check))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

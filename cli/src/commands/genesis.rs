@@ -20,9 +20,13 @@ pub struct GenesisArgs {
     /// EIP-155 chain id.
     #[arg(long)]
     chain_id: Option<u64>,
-    /// Owner of the ProxyAdmin, the Bridge and the fee vaults.
+    /// Owner of the Bridge and the fee vaults (and of the ProxyAdmin unless
+    /// --proxy-admin-owner is given).
     #[arg(long, value_name = "ADDRESS")]
     owner: Option<Address>,
+    /// Owner of the ProxyAdmin, who may upgrade every proxy.
+    #[arg(long, value_name = "ADDRESS")]
+    proxy_admin_owner: Option<Address>,
     /// Recipient of all four fee vaults (each can be overridden below).
     #[arg(long, value_name = "ADDRESS")]
     recipient: Option<Address>,
@@ -79,6 +83,7 @@ impl GenesisArgs {
         if let Some(owner) = self.owner {
             c.owner = owner;
         }
+        c.proxy_admin_owner = self.proxy_admin_owner;
         let vaults = [
             (&mut c.base_fee_vault, self.base_fee_recipient),
             (&mut c.l1_fee_vault, self.l1_fee_recipient),
