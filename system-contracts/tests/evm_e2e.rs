@@ -247,6 +247,33 @@ fn system_tx_after_a_user_tx_rejects_the_block() {
 }
 
 #[test]
+fn invalid_user_transactions_are_left_out_and_the_rest_of_the_block_runs() {
+    use btc_evm_system_contracts::evm::{BtcTxError, RejectReason};
+    let mut chain = Chain::new();
+    chain.start();
+    let good = chain.user_tx(ALICE, BOB, U256::from(7), Default::default());
+    let mut stale = chain.user_tx(BOB, ALICE, U256::from(1), Default::default());
+    stale.nonce += 5;
+    let mut huge = chain.user_tx(BOB, ALICE, U256::from(1), Default::default());
+    huge.gas_limit = chain.evm.config().block_gas_limit + 1;
+    let bob_before = chain.balance(BOB);
+    let out = chain
+        .block(SystemInputs::default(), vec![stale, good, huge])
+        .unwrap();
+    assert_eq!(out.receipts.len(), 1);
+    assert_eq!(out.receipts[0].caller, ALICE);
+    assert_eq!(chain.balance(BOB), bob_before + U256::from(7));
+    assert_eq!(out.rejected.len(), 2);
+    assert_eq!(out.rejected[0].index, 0);
+    assert!(matches!(
+        out.rejected[0].reason,
+        RejectReason::Invalid(BtcTxError::Eth(_))
+    ));
+    assert_eq!(out.rejected[1].index, 2);
+    assert_eq!(out.rejected[1].reason, RejectReason::BlockGasExhausted);
+}
+
+#[test]
 fn withdraw_records_the_utxo_and_rejects_a_wrong_amount() {
     let mut chain = Chain::new();
     chain.start();
