@@ -204,3 +204,45 @@ fn regtest_deposit_block_validates_and_its_signature_verifies_in_the_precompile(
 fn sha256_from(bytes: [u8; 32]) -> bitcoin::hashes::sha256::Hash {
     bitcoin::hashes::sha256::Hash::from_byte_array(bytes)
 }
+
+mod property {
+    use super::*;
+    use btc_evm_system_contracts::bitcoin::block::check_block;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Wherever the deposit sits among other transactions, its proof has exactly the
+        /// block's coinbase depth and walks to the witness root the block check computed.
+        #[test]
+        fn proof_reaches_the_witness_root_at_any_position(before in 0usize..9, after in 0usize..9) {
+            let signer = DepositSigner::from_secret(&[5u8; 32]).unwrap();
+            let sign = |seed: usize| {
+                signer
+                    .sign_deposit(
+                        &[seed as u8; 20],
+                        Amount::from_sat(100_000_000),
+                        Amount::from_sat(100),
+                        OutPoint::new(Txid::from_raw_hash(sha256d::Hash::hash(&seed.to_le_bytes())), 0),
+                        signer.bridge_script(),
+                    )
+                    .unwrap()
+            };
+            let target = sign(1000);
+            let mut txs: Vec<_> = (0..before).map(|i| sign(i).tx).collect();
+            txs.push(target.tx.clone());
+            txs.extend((0..after).map(|i| sign(100 + i).tx));
+            let genesis = bitcoin::blockdata::constants::genesis_block(bitcoin::Network::Regtest);
+            let block = mine_block(genesis.block_hash(), 1, genesis.header.time + 1, txs).unwrap();
+            let checked = check_block(&block).unwrap();
+            let params = deposit_params(&block, 1, &target.tx.compute_txid(), std::slice::from_ref(&target.prevout_script)).unwrap();
+            prop_assert_eq!(params.index, before as u64 + 1);
+            prop_assert_eq!(params.intermediate_nodes.len(), checked.coinbase_depth as usize * 32);
+            let proof = MerkleProof::from_bytes(&params.intermediate_nodes, params.index).unwrap();
+            prop_assert!(proof
+                .verify(&params.wtxid.to_raw_hash(), &checked.witness_root.to_raw_hash(), checked.coinbase_depth)
+                .is_ok());
+        }
+    }
+}

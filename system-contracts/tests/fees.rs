@@ -215,3 +215,39 @@ proptest! {
         prop_assert_eq!(evm.nonce(ALICE).unwrap(), n as u64);
     }
 }
+
+#[test]
+fn the_diff_of_a_deployment_holds_the_new_code_and_its_storage() {
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<Option<StateDiff>>> = Arc::default();
+    let mut evm = evm_with(U256::from(10u128.pow(18)), 0);
+    let sink = seen.clone();
+    evm.set_l1_fee_model(move |diff: &StateDiff| {
+        *sink.lock().unwrap() = Some(diff.clone());
+        U256::ZERO
+    });
+    // Init code: SSTORE(1, 0x2a), then return the 2-byte runtime `0x6000`.
+    let init = hex::decode("602a6001556160006000526002601ef3").unwrap();
+    let mut tx = transfer(&mut evm, U256::ZERO);
+    tx.kind = TxKind::Create;
+    tx.data = init.into();
+    tx.gas_limit = 200_000;
+    let out = evm.transact(tx).unwrap();
+    let created = out.result.created_address().unwrap();
+    let diff = seen.lock().unwrap().take().unwrap();
+    let account = diff.accounts.iter().find(|a| a.address == created).unwrap();
+    assert_eq!(
+        account.code.as_ref().map(|c| c.to_vec()),
+        Some(vec![0x60, 0x00])
+    );
+    assert_eq!(account.storage, vec![(U256::from(1), U256::from(0x2a))]);
+    assert!(diff
+        .accounts
+        .iter()
+        .any(|a| a.address == ALICE && a.info.is_some()));
+    // Sorted by address, as the encoding requires.
+    assert!(diff
+        .accounts
+        .windows(2)
+        .all(|w| w[0].address < w[1].address));
+}
