@@ -9,11 +9,11 @@
 //!   blocks once they are final, with the `setBlockInfo` arguments of fully checked blocks.
 //! - [`genesis`] (feature `evm`): the genesis state — proxies, implementations, ProxyAdmin,
 //!   owners, vault settings, balances — as a revm database and as a genesis JSON file.
-//!
 //! - [`regtest`] (feature `std`): signed deposit transactions and mined regtest blocks
 //!   around them, for devnets, demos and tests.
 //! - [`evm`] (feature `evm`, on by default): the revm 43 hooks — fee routing, system
-//!   transactions, the [`BtcEvm`] builder and block executor.
+//!   transactions, the [`BtcEvm`] builder and block executor. Integration guide:
+//!   `docs/integration.md`.
 //!
 //! The Bitcoin core is `no_std` + `alloc`: `--no-default-features` builds only it. The `std`
 //! feature adds `std` error impls through its dependencies; `evm` implies `std`.
