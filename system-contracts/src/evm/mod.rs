@@ -2,8 +2,8 @@
 //! transactions and §Fee vaults): everything that wires the Bitcoin core and the system
 //! contracts into a revm chain.
 //!
-//! - [`fees`]: the [`FeeHandler`](fees::FeeHandler) routing base, priority and L1 fees into
-//!   the vaults, with a pluggable [`L1FeeModel`](fees::L1FeeModel).
+//! - [`fees`]: the [`FeeHandler`] routing base, priority and L1 fees into
+//!   the vaults, with a pluggable [`L1FeeModel`].
 //! - [`system_tx`]: the system calls of a block, built from checked Bitcoin blocks and
 //!   pending deposits.
 //! - [`BtcEvm`]: the builder of a ready EVM and the block executor.
