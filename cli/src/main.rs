@@ -34,6 +34,11 @@ enum Command {
     Spv(commands::spv::SpvCommand),
     /// Write a genesis file (geth/reth/anvil format) with the system contracts in place.
     Genesis(Box<commands::genesis::GenesisArgs>),
+    /// Bridge deposits: the `deposit` system call's arguments.
+    #[command(subcommand)]
+    Deposit(commands::deposit::DepositCommand),
+    /// Run the whole kit on in-memory chains and print what happened, with gas figures.
+    Demo,
 }
 
 fn main() -> ExitCode {
@@ -43,6 +48,8 @@ fn main() -> ExitCode {
         Command::Block(cmd) => commands::block::run(cmd),
         Command::Spv(cmd) => commands::spv::run(cmd),
         Command::Genesis(args) => commands::genesis::run(*args),
+        Command::Deposit(cmd) => commands::deposit::run(cmd, cli.json),
+        Command::Demo => commands::demo::run(cli.json),
     };
     output::finish(result, cli.json)
 }

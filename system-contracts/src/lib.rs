@@ -9,10 +9,14 @@
 //!   blocks once they are final, with the `setBlockInfo` arguments of fully checked blocks.
 //! - [`genesis`] (feature `evm`): the genesis state — proxies, implementations, ProxyAdmin,
 //!   owners, vault settings, balances — as a revm database and as a genesis JSON file.
+//! - [`regtest`] (feature `std`): signed deposit transactions and mined regtest blocks
+//!   around them, for devnets, demos and tests.
+//! - [`evm`] (feature `evm`, on by default): the revm 43 hooks — fee routing, system
+//!   transactions, the [`BtcEvm`] builder and block executor. Integration guide:
+//!   `docs/integration.md`.
 //!
-//! The Bitcoin core is `no_std` + `alloc`; the `std` feature (on by default) only adds `std`
-//! error impls through its dependencies. The `evm` feature (on by default, implies `std`) adds
-//! the revm side; `--no-default-features` builds the `no_std` core alone.
+//! The Bitcoin core is `no_std` + `alloc`: `--no-default-features` builds only it. The `std`
+//! feature adds `std` error impls through its dependencies; `evm` implies `std`.
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -25,3 +29,15 @@ pub mod bitcoin;
 #[cfg(feature = "evm")]
 pub mod genesis;
 pub mod light_client;
+#[cfg(feature = "std")]
+pub mod regtest;
+
+#[cfg(feature = "evm")]
+pub mod evm;
+#[cfg(feature = "evm")]
+pub use evm::BtcEvm;
+
+/// The integration guide (`docs/integration.md`), whose snippets run as doc tests.
+#[cfg(all(doctest, feature = "evm"))]
+#[doc = include_str!("../../docs/integration.md")]
+pub struct IntegrationGuide;

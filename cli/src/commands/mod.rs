@@ -1,6 +1,8 @@
 //! One module per command group.
 
 pub mod block;
+pub mod demo;
+pub mod deposit;
 pub mod genesis;
 pub mod headers;
 pub mod spv;

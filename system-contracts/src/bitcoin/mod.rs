@@ -10,6 +10,7 @@
 //! - [`sighash`]: BIP-341 signature hashes for the deposit and safe-withdraw paths.
 
 pub mod block;
+pub mod deposit;
 pub mod header;
 pub mod merkle;
 pub mod params;

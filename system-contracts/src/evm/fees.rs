@@ -1,0 +1,349 @@
+//! Fee routing into the fee vaults (`spec/system-contracts.md` §Fee vaults, "Fee routing
+//! (node side)"), as a revm 43 [`Handler`] that wraps the mainnet one.
+//!
+//! For every user transaction, after execution:
+//!
+//! | what | amount | credited to |
+//! |---|---|---|
+//! | base fee | `basefee × gas used` | BaseFeeVault `0x31..03` (mainnet burns it) |
+//! | priority fee | `(effective price − basefee) × gas used` | the block's beneficiary, which the chain sets to PriorityFeeVault `0x31..05` |
+//! | L1 data fee | [`L1FeeModel::l1_fee`] of the transaction's [`StateDiff`] | L1FeeVault `0x31..04`, charged to the sender |
+//!
+//! Transactions from the system caller (`0xdeaD…dEaD`) pay nothing: they run with gas price
+//! zero (the base-fee check is waived for them alone) and no fee of any kind is routed.
+//!
+//! **L1 fee rule.** The L1 fee depends on the state the transaction changes, so it is known
+//! only after execution. It is charged from the balance the sender holds after the unused
+//! gas has been refunded. If that balance does not cover it, the transaction is **invalid**:
+//! the handler returns [`BtcTxError::L1FeeNotCovered`], revm discards every change the
+//! transaction made, and the block builder must leave it out (as with any invalid
+//! transaction, nothing is charged and the nonce is not bumped). No estimate is needed up
+//! front and a transaction can never end up with an unpaid fee.
+
+use core::cell::Cell;
+use core::marker::PhantomData;
+
+use alloc::vec::Vec;
+
+use btc_evm_precompiles::BtcEvmPrecompiles;
+use revm::context::result::{EVMError, HaltReason, InvalidTransaction};
+use revm::context::{BlockEnv, CfgEnv, Context, Evm, Journal, TxEnv};
+use revm::context_interface::journaled_state::account::JournaledAccountTr;
+use revm::context_interface::transaction::TransactionError;
+use revm::context_interface::{Block, Cfg, JournalTr, Transaction};
+use revm::database_interface::Database;
+use revm::handler::instructions::EthInstructions;
+use revm::handler::{validation, EthFrame, EvmTr, FrameResult, Handler};
+use revm::interpreter::interpreter::EthInterpreter;
+use revm::primitives::{Address, Bytes, KECCAK_EMPTY, U256};
+
+use btc_evm_bindings::{BASE_FEE_VAULT, L1_FEE_VAULT, SYSTEM_CALLER};
+
+/// The revm context of a btc-evm chain.
+pub type BtcEvmContext<DB> = Context<BlockEnv, TxEnv, CfgEnv, DB, Journal<DB>, ()>;
+
+/// The revm EVM of a btc-evm chain: mainnet instructions and frames, [`BtcEvmPrecompiles`].
+pub type BtcEvmInner<DB> = Evm<
+    BtcEvmContext<DB>,
+    (),
+    EthInstructions<EthInterpreter, BtcEvmContext<DB>>,
+    BtcEvmPrecompiles,
+    EthFrame<EthInterpreter>,
+>;
+
+/// The error of a transaction run through [`FeeHandler`].
+pub type BtcEvmError<DBError> = EVMError<DBError, BtcTxError>;
+
+/// Why a transaction is invalid on a btc-evm chain.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BtcTxError {
+    /// One of Ethereum's validity rules.
+    #[error(transparent)]
+    Eth(#[from] InvalidTransaction),
+    /// The sender's balance after execution does not cover the L1 data fee.
+    #[error("sender {sender} cannot pay the L1 data fee {fee} (balance {balance})")]
+    L1FeeNotCovered {
+        /// The sender.
+        sender: Address,
+        /// The L1 fee due.
+        fee: U256,
+        /// The sender's balance after gas refunds.
+        balance: U256,
+    },
+    /// A system transaction offered a non-zero gas price.
+    #[error("system transactions must have gas price 0")]
+    SystemTxGasPrice,
+}
+
+impl TransactionError for BtcTxError {}
+
+/// One account's changes in a transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountDiff {
+    /// The account.
+    pub address: Address,
+    /// New nonce and balance, when either changed.
+    pub info: Option<(u64, U256)>,
+    /// New code, when the account got code.
+    pub code: Option<Bytes>,
+    /// Changed storage slots (key, new value), ascending by key.
+    pub storage: Vec<(U256, U256)>,
+}
+
+/// What a transaction changed, accounts ascending by address: the input of an
+/// [`L1FeeModel`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StateDiff {
+    /// Changed accounts.
+    pub accounts: Vec<AccountDiff>,
+}
+
+const FLAG_INFO: u8 = 1;
+const FLAG_CODE: u8 = 2;
+const FLAG_STORAGE: u8 = 4;
+
+fn push_u256(out: &mut Vec<u8>, value: U256) {
+    let bytes = value.to_be_bytes::<32>();
+    let start = bytes.iter().position(|b| *b != 0).unwrap_or(32);
+    let trimmed = bytes.get(start..).unwrap_or_default();
+    // At most 32 bytes: fits the one-byte length.
+    out.push(u8::try_from(trimmed.len()).unwrap_or(32));
+    out.extend_from_slice(trimmed);
+}
+
+fn push_len(out: &mut Vec<u8>, len: usize) {
+    push_u256(out, U256::from(len));
+}
+
+impl StateDiff {
+    /// The compact encoding the default L1 fee is priced on. Per account, ascending by
+    /// address: `address(20) ‖ flags(1)`, then if the nonce or balance changed
+    /// `nonce ‖ balance`, if code was set `len ‖ code`, if storage changed
+    /// `count ‖ (key ‖ value)*`. Every number is written as one length byte and its
+    /// big-endian bytes without leading zeros (zero is the single byte `00`).
+    pub fn compact_encoding(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        for account in &self.accounts {
+            out.extend_from_slice(account.address.as_slice());
+            let mut flags = 0;
+            if account.info.is_some() {
+                flags |= FLAG_INFO;
+            }
+            if account.code.is_some() {
+                flags |= FLAG_CODE;
+            }
+            if !account.storage.is_empty() {
+                flags |= FLAG_STORAGE;
+            }
+            out.push(flags);
+            if let Some((nonce, balance)) = account.info {
+                push_u256(&mut out, U256::from(nonce));
+                push_u256(&mut out, balance);
+            }
+            if let Some(code) = &account.code {
+                push_len(&mut out, code.len());
+                out.extend_from_slice(code);
+            }
+            if !account.storage.is_empty() {
+                push_len(&mut out, account.storage.len());
+                for (key, value) in &account.storage {
+                    push_u256(&mut out, *key);
+                    push_u256(&mut out, *value);
+                }
+            }
+        }
+        out
+    }
+
+    /// Collects the changes of the transaction in `journal` against the state before it
+    /// (the journal's database: the executor commits after every transaction).
+    pub fn from_journal<DB: Database>(journal: &mut Journal<DB>) -> Result<Self, DB::Error> {
+        let Journal { database, inner } = journal;
+        let mut accounts = Vec::new();
+        for (address, account) in inner.state.iter() {
+            if !account.is_touched() {
+                continue;
+            }
+            let before = database.basic(*address)?.unwrap_or_default();
+            let info = (account.info.nonce != before.nonce
+                || account.info.balance != before.balance)
+                .then_some((account.info.nonce, account.info.balance));
+            let code = (account.info.code_hash != before.code_hash
+                && account.info.code_hash != KECCAK_EMPTY)
+                .then(|| {
+                    account
+                        .info
+                        .code
+                        .as_ref()
+                        .map(|c| c.original_bytes())
+                        .unwrap_or_default()
+                });
+            let mut storage: Vec<(U256, U256)> = account
+                .changed_storage_slots()
+                .map(|(key, slot)| (*key, slot.present_value))
+                .collect();
+            storage.sort_unstable();
+            if info.is_some() || code.is_some() || !storage.is_empty() {
+                accounts.push(AccountDiff {
+                    address: *address,
+                    info,
+                    code,
+                    storage,
+                });
+            }
+        }
+        accounts.sort_unstable_by_key(|a| a.address);
+        Ok(StateDiff { accounts })
+    }
+}
+
+/// Prices the L1 data-availability cost of a transaction from its state diff.
+pub trait L1FeeModel {
+    /// The L1 fee in wei for a transaction that made `diff`.
+    fn l1_fee(&self, diff: &StateDiff) -> U256;
+}
+
+/// The default [`L1FeeModel`]: a rate in wei per byte of [`StateDiff::compact_encoding`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PerByteL1Fee {
+    /// Wei per byte.
+    pub wei_per_byte: U256,
+}
+
+impl PerByteL1Fee {
+    /// A model charging `wei_per_byte` per encoded byte.
+    pub const fn new(wei_per_byte: U256) -> Self {
+        PerByteL1Fee { wei_per_byte }
+    }
+}
+
+impl L1FeeModel for PerByteL1Fee {
+    fn l1_fee(&self, diff: &StateDiff) -> U256 {
+        U256::from(diff.compact_encoding().len()).saturating_mul(self.wei_per_byte)
+    }
+}
+
+impl<F: Fn(&StateDiff) -> U256> L1FeeModel for F {
+    fn l1_fee(&self, diff: &StateDiff) -> U256 {
+        self(diff)
+    }
+}
+
+/// The fees one transaction paid, by destination.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FeesPaid {
+    /// To BaseFeeVault.
+    pub base_fee: U256,
+    /// To the block beneficiary (PriorityFeeVault).
+    pub priority_fee: U256,
+    /// To L1FeeVault.
+    pub l1_fee: U256,
+}
+
+/// The mainnet handler plus fee routing; one per transaction.
+pub struct FeeHandler<'a, DB> {
+    l1_fee_model: &'a dyn L1FeeModel,
+    paid: Cell<FeesPaid>,
+    _db: PhantomData<DB>,
+}
+
+impl<'a, DB> FeeHandler<'a, DB> {
+    /// A handler pricing the L1 fee with `l1_fee_model`.
+    pub fn new(l1_fee_model: &'a dyn L1FeeModel) -> Self {
+        FeeHandler {
+            l1_fee_model,
+            paid: Cell::new(FeesPaid::default()),
+            _db: PhantomData,
+        }
+    }
+
+    /// What the last transaction run through this handler paid.
+    pub fn fees_paid(&self) -> FeesPaid {
+        self.paid.get()
+    }
+}
+
+fn is_system<DB: Database>(evm: &BtcEvmInner<DB>) -> bool {
+    evm.ctx.tx.caller == SYSTEM_CALLER
+}
+
+impl<DB: Database> Handler for FeeHandler<'_, DB> {
+    type Evm = BtcEvmInner<DB>;
+    type Error = BtcEvmError<DB::Error>;
+    type HaltReason = HaltReason;
+
+    /// Ethereum's checks; a system transaction must offer gas price 0 and is exempt from
+    /// the base-fee check.
+    fn validate_env(&self, evm: &mut Self::Evm) -> Result<(), Self::Error> {
+        self.paid.set(FeesPaid::default());
+        if !is_system(evm) {
+            return validation::validate_env(evm.ctx());
+        }
+        if evm.ctx.tx.gas_price != 0 || evm.ctx.tx.gas_priority_fee.unwrap_or(0) != 0 {
+            return Err(EVMError::Transaction(BtcTxError::SystemTxGasPrice));
+        }
+        // The base-fee rule is waived by validating against a zero base fee.
+        let basefee = core::mem::take(&mut evm.ctx.block.basefee);
+        let result = validation::validate_env(evm.ctx());
+        evm.ctx.block.basefee = basefee;
+        result
+    }
+
+    /// Routes the base fee, the priority fee and the L1 fee (see the module docs).
+    fn reward_beneficiary(
+        &self,
+        evm: &mut Self::Evm,
+        exec_result: &mut FrameResult,
+    ) -> Result<(), Self::Error> {
+        if is_system(evm) || evm.ctx.cfg.is_fee_charge_disabled() {
+            return Ok(());
+        }
+        let gas = exec_result.gas();
+        let used = u128::from(gas.used().saturating_sub(gas.reservoir()));
+        let basefee = u128::from(evm.ctx.block.basefee());
+        let price = evm.ctx.tx.effective_gas_price(basefee);
+        let base_fee = U256::from(basefee.min(price)).saturating_mul(U256::from(used));
+        let priority_fee =
+            U256::from(price.saturating_sub(basefee)).saturating_mul(U256::from(used));
+
+        // The diff is taken before any vault is credited, so that the fees do not price
+        // themselves.
+        let diff = StateDiff::from_journal(&mut evm.ctx.journaled_state)?;
+        let l1_fee = self.l1_fee_model.l1_fee(&diff);
+        let sender = evm.ctx.tx.caller();
+        let journal = &mut evm.ctx.journaled_state;
+        if !l1_fee.is_zero() {
+            let (balance, paid) = {
+                let mut account = journal.load_account_mut(sender)?.data;
+                let balance = *account.balance();
+                (balance, balance >= l1_fee && account.decr_balance(l1_fee))
+            };
+            if !paid {
+                return Err(EVMError::Transaction(BtcTxError::L1FeeNotCovered {
+                    sender,
+                    fee: l1_fee,
+                    balance,
+                }));
+            }
+            journal
+                .load_account_mut(L1_FEE_VAULT)?
+                .data
+                .incr_balance(l1_fee);
+        }
+        let beneficiary = evm.ctx.block.beneficiary();
+        journal
+            .load_account_mut(beneficiary)?
+            .data
+            .incr_balance(priority_fee);
+        journal
+            .load_account_mut(BASE_FEE_VAULT)?
+            .data
+            .incr_balance(base_fee);
+        self.paid.set(FeesPaid {
+            base_fee,
+            priority_fee,
+            l1_fee,
+        });
+        Ok(())
+    }
+}
