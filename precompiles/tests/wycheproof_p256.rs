@@ -182,3 +182,34 @@ fn strict_der_decoder_rules() {
     // Empty integer.
     assert!(der_to_fixed(&[0x30, 0x05, 0x02, 0x00, 0x02, 0x01, 0x02]).is_err());
 }
+
+/// EIP-7951 rule 5 compares `R'.x mod n` with r: Wycheproof's "k*G has a large x-coordinate"
+/// cases (x(R') >= n, so r = x(R') - n) are valid only with the reduction.
+#[test]
+fn large_x_coordinate_is_reduced_mod_n() {
+    let set = TestSet::load(TestName::EcdsaSecp256r1Sha256P1363).expect("wycheproof set");
+    let mut seen = 0;
+    for group in &set.test_groups {
+        for test in &group.tests {
+            if !test.comment.contains("k*G has a large x-coordinate") || test.sig.len() != 64 {
+                continue;
+            }
+            let input = [
+                &Sha256::digest(&test.msg)[..],
+                &test.sig,
+                &group.key.key[1..],
+            ]
+            .concat();
+            for (name, verify) in p256_backends() {
+                assert_eq!(
+                    verify(&input),
+                    test.result == TestResult::Valid,
+                    "tcId {} on {name}",
+                    test.tc_id
+                );
+            }
+            seen += usize::from(test.result == TestResult::Valid);
+        }
+    }
+    assert!(seen > 0, "the set has a valid large-x case");
+}
