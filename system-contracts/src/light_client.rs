@@ -280,6 +280,8 @@ pub struct HeaderChain {
     entries: BTreeMap<BlockHash, Entry>,
     best: ChainContext,
     last_final: (u32, BlockHash),
+    /// Every block that became final, so that a fork from one is named as such.
+    final_blocks: BTreeMap<BlockHash, u32>,
     pending_final: VecDeque<FinalHeader>,
     now: Option<u32>,
 }
@@ -316,6 +318,7 @@ impl HeaderChain {
             entries,
             best: anchor_context,
             last_final: (anchor.height, hash),
+            final_blocks: BTreeMap::from([(hash, anchor.height)]),
             pending_final,
             now: None,
         })
@@ -371,12 +374,17 @@ impl HeaderChain {
         if self.entries.contains_key(&hash) {
             return Ok(Accepted::AlreadyKnown);
         }
-        let parent = self
-            .entries
-            .get(&header.prev_blockhash)
-            .ok_or(LightClientError::UnknownParent(header.prev_blockhash))?;
-        let parent_height = parent.context.height;
         let (final_height, final_hash) = self.last_final;
+        let Some(parent) = self.entries.get(&header.prev_blockhash) else {
+            return Err(match self.final_blocks.get(&header.prev_blockhash) {
+                Some(&parent_height) => LightClientError::ForkBelowFinality {
+                    height: parent_height.saturating_add(1),
+                    final_height,
+                },
+                None => LightClientError::UnknownParent(header.prev_blockhash),
+            });
+        };
+        let parent_height = parent.context.height;
         // Every stored header descends from the last final block (pruning drops the rest),
         // so a parent at or above it is on a branch that keeps it. A parent strictly
         // below cannot be stored; the final block itself as parent is fine.
@@ -437,6 +445,8 @@ impl HeaderChain {
         if let Some(last) = newly.last() {
             self.last_final = (last.height, last.hash);
         }
+        self.final_blocks
+            .extend(newly.iter().map(|f| (f.hash, f.height)));
         self.pending_final.extend(newly);
         self.prune();
     }

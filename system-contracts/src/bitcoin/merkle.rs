@@ -182,7 +182,7 @@ impl MerkleProof {
 
     /// Parses concatenated 32-byte siblings.
     pub fn from_bytes(bytes: &[u8], index: u64) -> Result<MerkleProof, ProofError> {
-        if bytes.len() % 32 != 0 {
+        if !bytes.len().is_multiple_of(32) {
             return Err(ProofError::NotWholeSiblings { len: bytes.len() });
         }
         let siblings = bytes

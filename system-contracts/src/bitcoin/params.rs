@@ -119,7 +119,7 @@ impl ChainParams {
 
     /// Whether `height` is the first block of a retarget period.
     pub fn is_period_start(&self, height: u32) -> bool {
-        self.retarget_interval != 0 && height % self.retarget_interval == 0
+        self.retarget_interval != 0 && height.is_multiple_of(self.retarget_interval)
     }
 
     /// These parameters in the form the `bitcoin` crate's retarget arithmetic takes.
