@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Usage: scripts/fuzz-long.sh TARGET|all SECONDS
-# Runs one target (or each in turn) for SECONDS at the lowest CPU priority, one worker, from
-# the committed corpus plus a growing work corpus in fuzz/work/<target>/ (not committed), and
-# prints per target the executions (`stat::number_of_executed_units`), libFuzzer's final
+# Runs one target (or each in turn) for SECONDS at the lowest CPU priority in a single
+# libFuzzer process (no -jobs/-workers: one core), from the committed corpus plus a growing
+# work corpus in fuzz/work/<target>/ (not committed), and prints per target the executions (`stat::number_of_executed_units`), libFuzzer's final
 # `cov:`/`ft:` figures and the corpus size. A summary line per run is appended to
 # fuzz/work/results.tsv. Crashes are saved under fuzz/artifacts/<target>/ and fail the run.
 set -uo pipefail
@@ -31,7 +31,7 @@ for t in "${run[@]}"; do
   # shellcheck disable=SC2046
   nice -n 19 "$FUZZ_BIN_DIR/$t" "fuzz/work/$t" "fuzz/corpus/$t" $(fuzz_dict "$t") \
     -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
-    -jobs=1 -workers=1 -artifact_prefix="fuzz/artifacts/$t/" >"$log" 2>&1
+    -artifact_prefix="fuzz/artifacts/$t/" >"$log" 2>&1
   rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
