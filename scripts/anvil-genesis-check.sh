@@ -4,7 +4,7 @@
 # proxies answer through their implementations, owners, vault settings, balances, code and
 # EIP-1967 slots; then the light client is initialized by the system caller, as the first
 # block's system transaction does. Prints each check, ends with `N passed, N failed`; exits
-# non-zero on any mismatch. Needs `npm ci` (anvil) and curl.
+# non-zero on any mismatch. Needs `npm ci` (anvil, cast) and curl.
 #
 # Environment: ANVIL_TIMEOUT (seconds anvil may live, default 120).
 set -uo pipefail
@@ -130,6 +130,15 @@ status=$(rpc eth_getTransactionReceipt "[\"$tx\"]" |
   node -e "let d='';process.stdin.on('data',c=>d+=c).on('end',()=>{try{console.log(JSON.parse(d).status)}catch(e){console.log('no receipt')}})")
 check "initializeBlockNumber(840000) from the system caller" "0x1" "$status"
 check "LightClient.blockNumber() after initialization" "$(word 0xcd140)" "$(call $LIGHT_CLIENT 0x57e871e7)"
+
+# The same reads through `cast call`, as an operator would make them.
+CAST=node_modules/.bin/cast
+check "cast call LightClient blockNumber()" "840000" \
+  "$("$CAST" call --rpc-url "$url" "$LIGHT_CLIENT" 'blockNumber()(uint256)' 2>&1 | awk '{print $1}')"
+check "cast call LightClient SYSTEM_CALLER()" "$SYSTEM_CALLER" \
+  "$("$CAST" call --rpc-url "$url" "$LIGHT_CLIENT" 'SYSTEM_CALLER()(address)' 2>&1 | tr '[:upper:]' '[:lower:]')"
+check "cast call BaseFeeVault recipient()" "$BASE_RECIPIENT" \
+  "$("$CAST" call --rpc-url "$url" "$BASE_FEE_VAULT" 'recipient()(address)' 2>&1 | tr '[:upper:]' '[:lower:]')"
 
 if [ $((passed + failed)) -eq 0 ] || [ "$failed" -ne 0 ]; then
   echo "anvil log:"
