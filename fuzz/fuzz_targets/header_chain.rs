@@ -97,7 +97,7 @@ fn model_target(bits: u32) -> Option<[u8; 32]> {
         return None;
     }
     let mut out = [0u8; 32];
-    let low = if size <= 3 { 0 } else { size - 3 };
+    let low = size.saturating_sub(3);
     for i in 0..3 {
         let byte = (word >> (8 * i)) as u8;
         let pos = 31usize.checked_sub(low + i);
@@ -224,7 +224,7 @@ impl Model {
         let parent = &self.recs[p];
         let height = parent.height + 1;
         let interval = params.retarget_interval;
-        if height % interval != 0 {
+        if !height.is_multiple_of(interval) {
             if params.allow_min_difficulty_blocks {
                 if u64::from(time)
                     > u64::from(parent.header.time) + 2 * u64::from(params.target_spacing)
@@ -234,7 +234,7 @@ impl Model {
                 let mut i = p;
                 while let Some(pp) = self.recs[i].parent {
                     let r = &self.recs[i];
-                    if r.height % interval == 0
+                    if r.height.is_multiple_of(interval)
                         || r.header.bits.to_consensus() != self.limit_compact
                     {
                         break;
@@ -279,7 +279,7 @@ impl Model {
         }
         let height = self.recs[p].height + 1;
         if self.params.enforce_bip94
-            && height % self.params.retarget_interval == 0
+            && height.is_multiple_of(self.params.retarget_interval)
             && i64::from(h.time) < i64::from(self.recs[p].header.time) - 600
         {
             return false;

@@ -47,7 +47,7 @@ fuzz_target!(|input: Input| {
             let theirs = cache
                 .taproot_script_spend_signature_hash(
                     0,
-                    &Prevouts::All(&[spent.clone()]),
+                    &Prevouts::All(std::slice::from_ref(&spent)),
                     leaf,
                     TapSighashType::Default,
                 )
