@@ -1,47 +1,126 @@
 //! P256VERIFY (`spec/precompiles.md` §P256VERIFY): for any input, the pure (`p256`) and
-//! native (aws-lc-rs) backends and an EIP-7951 reference written on curve arithmetic give the
-//! same answer; no panic; the revm functions charge the flat fee and return `0x..01` or
-//! nothing accordingly. Structured inputs sign a fuzz-chosen hash with a fuzz-chosen key and
-//! nonce and then apply targeted changes, so the valid path and its edges are reached.
+//! native (aws-lc-rs) backends give the same answer, and it agrees with an EIP-7951 reference
+//! written on curve arithmetic; no panic; the revm functions charge the flat fee and return
+//! `0x..01` or nothing accordingly.
+//!
+//! Structured inputs reach the valid path: a signature by one of a pool of 64 keys (each with
+//! its nonce made once) over a fuzz-chosen hash, which is scalar arithmetic only, then up to
+//! three targeted changes. Per input the target runs both backends and one revm function at
+//! or above its fee (both below it). The reference's range and curve checks run on every
+//! input; its full verification (two more scalar multiplications) on the inputs whose SHA-256
+//! starts with a byte below 16, one in sixteen, chosen by content so that a reproduction
+//! repeats it. The revm gas is the input's first byte times 64.
 #![no_main]
 
 use arbitrary::Arbitrary;
 use btc_evm_fuzz::{p256_ref, Mutation};
 use btc_evm_precompiles::p256::{
-    p256verify, p256verify_osaka, verify, verify_native, verify_pure, P256VERIFY_GAS_EIP7951,
+    p256verify, p256verify_osaka, verify_native, verify_pure, P256VERIFY_GAS_EIP7951,
     P256VERIFY_GAS_RIP7212,
 };
 use btc_evm_precompiles::SUCCESS_OUTPUT;
 use libfuzzer_sys::fuzz_target;
+use sha2::{Digest, Sha256};
 
 #[derive(Arbitrary, Debug)]
 enum Case {
     /// Any bytes.
     Raw(Vec<u8>),
-    /// A valid signature, then up to a few targeted changes.
-    Signed {
-        d: [u8; 32],
-        k: [u8; 32],
+    /// A pool key's signature over `h`, then up to three targeted changes.
+    Pool {
+        signer: u8,
         h: [u8; 32],
         high_s: bool,
         mutations: Vec<Mutation>,
     },
 }
 
-fn check_revm(input: &[u8], valid: bool, gas: u64) {
-    for (f, cost) in [
-        (p256verify as fn(&[u8], u64) -> _, P256VERIFY_GAS_RIP7212),
-        (p256verify_osaka, P256VERIFY_GAS_EIP7951),
+/// `h ‖ r ‖ s ‖ qx ‖ qy` with `s` replaced by `n − s` when `high_s` (both verify: EIP-7951 has
+/// no malleability check), then the mutations; and whether no mutation changed it.
+fn assemble(
+    h: &[u8; 32],
+    sig: &[u8; 64],
+    pk: &[u8; 64],
+    high_s: bool,
+    mutations: &[Mutation],
+) -> (Vec<u8>, bool) {
+    let mut input = Vec::with_capacity(160);
+    input.extend_from_slice(h);
+    input.extend_from_slice(sig);
+    input.extend_from_slice(pk);
+    if high_s {
+        let s: [u8; 32] = input[64..96].try_into().expect("32 bytes");
+        if let Some(neg) = p256_ref::negate_scalar(&s) {
+            input[64..96].copy_from_slice(&neg);
+        }
+    }
+    let mutations = &mutations[..mutations.len().min(3)];
+    for m in mutations {
+        m.apply(&mut input, &p256_ref::N, &p256_ref::P);
+    }
+    (input, mutations.iter().all(|m| matches!(m, Mutation::None)))
+}
+
+fuzz_target!(|case: Case| {
+    let (bytes, must_be_valid) = match &case {
+        Case::Raw(bytes) => (bytes.clone(), false),
+        Case::Pool {
+            signer,
+            h,
+            high_s,
+            mutations,
+        } => {
+            let pool = p256_ref::pool();
+            let signer = &pool[usize::from(*signer) % pool.len()];
+            let Some(sig) = signer.sign(h) else {
+                return;
+            };
+            assemble(h, &sig, &signer.pk, *high_s, mutations)
+        }
+    };
+    // Choices fixed by the input's content, so that a reproduction repeats them.
+    let digest = Sha256::digest(&bytes);
+    let full_reference = digest[0] < 16;
+    let osaka_only = digest[1] & 1 == 1;
+    let gas = u64::from(bytes.first().copied().unwrap_or(0)) * 64;
+
+    let pure = verify_pure(&bytes);
+    let native = verify_native(&bytes);
+    assert_eq!(pure, native, "pure and native backends disagree");
+    if must_be_valid {
+        assert!(pure, "a freshly made signature does not verify");
+    }
+    if !p256_ref::precheck(&bytes) {
+        assert!(
+            !pure,
+            "accepted an input that fails the range or curve checks"
+        );
+    }
+    if full_reference {
+        assert_eq!(
+            p256_ref::verify(&bytes),
+            pure,
+            "the backends disagree with the reference"
+        );
+    }
+    for (osaka, cost) in [
+        (false, P256VERIFY_GAS_RIP7212),
+        (true, P256VERIFY_GAS_EIP7951),
     ] {
-        match f(input, gas) {
+        // Below the fee nothing is verified; at or above it, one function per input.
+        if gas >= cost && osaka != osaka_only {
+            continue;
+        }
+        let result = if osaka {
+            p256verify_osaka(&bytes, gas)
+        } else {
+            p256verify(&bytes, gas)
+        };
+        match result {
             Ok(out) => {
                 assert!(gas >= cost, "ran with gas {gas} below the fee {cost}");
                 assert_eq!(out.gas_used, cost);
-                let expected: &[u8] = if valid {
-                    SUCCESS_OUTPUT.as_slice()
-                } else {
-                    &[]
-                };
+                let expected: &[u8] = if pure { SUCCESS_OUTPUT.as_slice() } else { &[] };
                 assert_eq!(out.bytes.as_ref(), expected);
             }
             Err(_) => assert!(
@@ -50,59 +129,4 @@ fn check_revm(input: &[u8], valid: bool, gas: u64) {
             ),
         }
     }
-}
-
-fuzz_target!(|case: Case| {
-    let (input, must_be_valid) = match case {
-        Case::Raw(bytes) => (bytes, false),
-        Case::Signed {
-            d,
-            k,
-            h,
-            high_s,
-            mutations,
-        } => {
-            let Some((mut sig, pk)) = p256_ref::sign(&d, &k, &h) else {
-                return;
-            };
-            let s: [u8; 32] = sig[32..].try_into().unwrap();
-            // Either s or n − s is high; both must verify (no malleability check).
-            if high_s {
-                if let Some(neg) = p256_ref::negate_scalar(&s) {
-                    sig[32..].copy_from_slice(&neg);
-                }
-            }
-            let mut input = Vec::with_capacity(160);
-            input.extend_from_slice(&h);
-            input.extend_from_slice(&sig);
-            input.extend_from_slice(&pk);
-            for m in mutations.iter().take(3) {
-                m.apply(&mut input, &p256_ref::N, &p256_ref::P);
-            }
-            (
-                input,
-                mutations
-                    .iter()
-                    .take(3)
-                    .all(|m| matches!(m, Mutation::None)),
-            )
-        }
-    };
-    let reference = p256_ref::verify(&input);
-    let pure = verify_pure(&input);
-    let native = verify_native(&input);
-    assert_eq!(pure, reference, "pure backend disagrees with the reference");
-    assert_eq!(
-        native, reference,
-        "native backend disagrees with the reference"
-    );
-    assert_eq!(verify(&input), reference);
-    if must_be_valid {
-        assert!(reference, "a freshly made signature does not verify");
-    }
-    check_revm(
-        &input,
-        reference,
-        u64::from(input.first().copied().unwrap_or(0)) * 64,
-    );
 });

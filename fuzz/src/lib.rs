@@ -15,11 +15,32 @@ pub mod p256_ref {
     use p256::elliptic_curve::sec1::FromEncodedPoint;
     use p256::elliptic_curve::{Field, PrimeField};
     use p256::{AffinePoint, EncodedPoint, FieldBytes, ProjectivePoint, Scalar, U256};
+    use sha2::Digest;
 
     /// A scalar in `[1, n)`, or `None`.
     fn nonzero_scalar(bytes: &[u8; 32]) -> Option<Scalar> {
         let s = Option::<Scalar>::from(Scalar::from_repr(FieldBytes::from(*bytes)))?;
         (!bool::from(s.is_zero())).then_some(s)
+    }
+
+    /// Steps 1–2 of the spec only (length 160, `0 < r, s < n`, `Q` an affine point on the
+    /// curve with coordinates below `p`): no scalar multiplication, so the targets run it on
+    /// every input. A signature can only verify if this holds.
+    pub fn precheck(input: &[u8]) -> bool {
+        let Ok(input) = <&[u8; 160]>::try_from(input) else {
+            return false;
+        };
+        let field = |i: usize| -> [u8; 32] {
+            let mut out = [0u8; 32];
+            out.copy_from_slice(&input[32 * i..32 * (i + 1)]);
+            out
+        };
+        if nonzero_scalar(&field(1)).is_none() || nonzero_scalar(&field(2)).is_none() {
+            return false;
+        }
+        let point =
+            EncodedPoint::from_affine_coordinates(&field(3).into(), &field(4).into(), false);
+        Option::<AffinePoint>::from(AffinePoint::from_encoded_point(&point)).is_some()
     }
 
     /// Verification steps 1–5 of the spec over a 160-byte input; `false` for other lengths.
@@ -58,30 +79,63 @@ pub mod p256_ref {
         <Scalar as Reduce<U256>>::reduce_bytes(&x) == r
     }
 
-    /// Signs `h` with secret `d` and nonce `k` (both reduced to scalars); `None` when a value
-    /// is zero. Returns `r ‖ s`.
-    pub fn sign(d: &[u8; 32], k: &[u8; 32], h: &[u8; 32]) -> Option<([u8; 64], [u8; 64])> {
-        let d = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(*d));
-        let k = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(*k));
-        if bool::from(d.is_zero()) || bool::from(k.is_zero()) {
-            return None;
+    /// A key with one nonce, made once: signing a new hash with it is scalar arithmetic only
+    /// (`s = k⁻¹(z + r·d)`), so structured inputs reach the valid path without paying for a
+    /// scalar multiplication per input.
+    pub struct Signer {
+        d: Scalar,
+        k_inv: Scalar,
+        r: Scalar,
+        /// `qx ‖ qy`.
+        pub pk: [u8; 64],
+    }
+
+    impl Signer {
+        /// `r ‖ s` over `h`, or `None` when `s` is zero.
+        pub fn sign(&self, h: &[u8; 32]) -> Option<[u8; 64]> {
+            let z = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(*h));
+            let s = self.k_inv * (z + self.r * self.d);
+            if bool::from(s.is_zero()) {
+                return None;
+            }
+            let mut sig = [0u8; 64];
+            sig[..32].copy_from_slice(&self.r.to_repr());
+            sig[32..].copy_from_slice(&s.to_repr());
+            Some(sig)
         }
-        let z = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(*h));
-        let big_r = (ProjectivePoint::GENERATOR * k).to_affine();
-        let r = <Scalar as Reduce<U256>>::reduce_bytes(&big_r.x());
-        let s = Option::<Scalar>::from(k.invert())? * (z + r * d);
-        if bool::from(r.is_zero()) || bool::from(s.is_zero()) {
-            return None;
-        }
-        let q = (ProjectivePoint::GENERATOR * d).to_affine();
-        let encoded = p256::elliptic_curve::sec1::ToEncodedPoint::to_encoded_point(&q, false);
-        let mut sig = [0u8; 64];
-        sig[..32].copy_from_slice(&r.to_repr());
-        sig[32..].copy_from_slice(&s.to_repr());
-        let mut pk = [0u8; 64];
-        pk[..32].copy_from_slice(encoded.x()?);
-        pk[32..].copy_from_slice(encoded.y()?);
-        Some((sig, pk))
+    }
+
+    /// 64 signers with keys and nonces derived from their index (the first with `d = 1`,
+    /// `k = 1`, so `Q = R = G`; the second with `d = n − 1`), made on first use.
+    pub fn pool() -> &'static [Signer] {
+        static POOL: std::sync::OnceLock<Vec<Signer>> = std::sync::OnceLock::new();
+        POOL.get_or_init(|| {
+            (0u8..64)
+                .filter_map(|i| {
+                    let seed = |tag: &[u8]| -> Scalar {
+                        match i {
+                            0 => Scalar::ONE,
+                            1 => -Scalar::ONE,
+                            _ => {
+                                let h = sha2::Sha256::digest([tag, &[i][..]].concat());
+                                <Scalar as Reduce<U256>>::reduce_bytes(&h)
+                            }
+                        }
+                    };
+                    let (d, k) = (seed(b"p256 pool key"), seed(b"p256 pool nonce"));
+                    let big_r = (ProjectivePoint::GENERATOR * k).to_affine();
+                    let r = <Scalar as Reduce<U256>>::reduce_bytes(&big_r.x());
+                    let k_inv = Option::<Scalar>::from(k.invert())?;
+                    let q = (ProjectivePoint::GENERATOR * d).to_affine();
+                    let encoded =
+                        p256::elliptic_curve::sec1::ToEncodedPoint::to_encoded_point(&q, false);
+                    let mut pk = [0u8; 64];
+                    pk[..32].copy_from_slice(encoded.x()?);
+                    pk[32..].copy_from_slice(encoded.y()?);
+                    Some(Signer { d, k_inv, r, pk })
+                })
+                .collect()
+        })
     }
 
     /// `n − s` (the other valid `s`), for a scalar in range.
@@ -150,6 +204,17 @@ pub mod bip340_ref {
         ))
     }
 
+    /// The checks of `Verify` before any scalar multiplication (length 128, `lift_x(pk)`
+    /// exists, `r < p`, `s < n`). A signature can only verify if this holds.
+    pub fn precheck(input: &[u8]) -> bool {
+        let Ok(input) = <&[u8; 128]>::try_from(input) else {
+            return false;
+        };
+        let mut pk = [0u8; 32];
+        pk.copy_from_slice(&input[..32]);
+        lift_x(&pk).is_some() && input[64..96] < P[..] && input[96..] < N[..]
+    }
+
     /// BIP-340 `Verify(pk, m, sig)` over a 128-byte input `pk ‖ m ‖ sig`.
     pub fn verify(input: &[u8]) -> bool {
         let Ok(input) = <&[u8; 128]>::try_from(input) else {
@@ -184,6 +249,73 @@ pub mod bip340_ref {
             return false;
         }
         <[u8; 32]>::from(big_r.x()).as_slice() == r
+    }
+
+    /// A key with one nonce, both already negated to even `y`, made once: signing a message
+    /// is one tagged hash and scalar arithmetic (`s = k + e·d`).
+    pub struct Signer {
+        d: Scalar,
+        k: Scalar,
+        /// The x-only public key.
+        pub px: [u8; 32],
+        rx: [u8; 32],
+    }
+
+    impl Signer {
+        /// The 128-byte precompile input `pk ‖ m ‖ r ‖ s`.
+        pub fn sign(&self, m: &[u8; 32]) -> [u8; 128] {
+            let e = tagged_hash(b"BIP0340/challenge", &[&self.rx, &self.px, m]);
+            let e = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(e));
+            let s = self.k + e * self.d;
+            let mut out = [0u8; 128];
+            out[..32].copy_from_slice(&self.px);
+            out[32..64].copy_from_slice(m);
+            out[64..96].copy_from_slice(&self.rx);
+            out[96..].copy_from_slice(&s.to_repr());
+            out
+        }
+
+        /// The secret key, even-`y` adjusted (what BIP-340 signs with).
+        pub fn secret(&self) -> [u8; 32] {
+            self.d.to_repr().into()
+        }
+    }
+
+    /// 64 signers with keys and nonces derived from their index (the first with `d = k = 1`,
+    /// the second with `d = k = n − 1`), made on first use.
+    pub fn pool() -> &'static [Signer] {
+        static POOL: std::sync::OnceLock<Vec<Signer>> = std::sync::OnceLock::new();
+        POOL.get_or_init(|| {
+            (0u8..64)
+                .map(|i| {
+                    let seed = |tag: &[u8]| -> Scalar {
+                        match i {
+                            0 => Scalar::ONE,
+                            1 => -Scalar::ONE,
+                            _ => {
+                                let h = Sha256::digest([tag, &[i][..]].concat());
+                                <Scalar as Reduce<U256>>::reduce_bytes(&h)
+                            }
+                        }
+                    };
+                    let (mut d, mut k) = (seed(b"bip340 pool key"), seed(b"bip340 pool nonce"));
+                    let p = (ProjectivePoint::GENERATOR * d).to_affine();
+                    if bool::from(p.y_is_odd()) {
+                        d = -d;
+                    }
+                    let big_r = (ProjectivePoint::GENERATOR * k).to_affine();
+                    if bool::from(big_r.y_is_odd()) {
+                        k = -k;
+                    }
+                    Signer {
+                        d,
+                        k,
+                        px: p.x().into(),
+                        rx: big_r.x().into(),
+                    }
+                })
+                .collect()
+        })
     }
 
     /// BIP-340 `Sign` with the secret `d` (reduced mod n) and an explicit nonce `k` (reduced
