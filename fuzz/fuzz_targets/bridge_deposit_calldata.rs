@@ -4,8 +4,10 @@
 //! and the encoding is canonical; the deposit parameter checks (transaction pieces, wtxid and
 //! txid, one input, signature length, BIP-341 sighash and BIP-340 signature through the
 //! SCHNORRVERIFY precompile, witness items, deposit script) run on whatever decodes and never
-//! panic. Structured inputs build a correctly signed deposit, which must pass every check and
-//! yield its recipient, then optionally flip one bit of the calldata.
+//! panic. Structured inputs build a deposit with the crate's `TxPieces` (checked against
+//! slicing the `bitcoin` crate's serialization), signed by one of a pool of keys (a tagged
+//! hash and scalar arithmetic per input), which must pass every check and yield its
+//! recipient, then optionally flip one bit of the calldata.
 //!
 //! The native Bridge contract does not exist yet; once it does, this target also compares its
 //! revert reasons with the Solidity Bridge's on the same calldata.
@@ -17,7 +19,9 @@ use bitcoin::consensus::{deserialize, deserialize_partial, serialize};
 use bitcoin::hashes::{sha256, sha256d, Hash};
 use bitcoin::taproot::{LeafVersion, TapLeafHash};
 use bitcoin::{Amount, Transaction, TxIn, TxOut, Witness};
+use btc_evm_fuzz::bip340_ref;
 use btc_evm_fuzz::tx::{ArbIn, ArbOut};
+use btc_evm_system_contracts::bitcoin::deposit::{TxPieces, SEGWIT_FLAG};
 use btc_evm_system_contracts::bitcoin::script::{ScriptError, ScriptTemplate};
 use btc_evm_system_contracts::bitcoin::sighash::deposit_sighash;
 use btc_evm_system_contracts::bitcoin::MerkleProof;
@@ -168,8 +172,7 @@ enum Case {
         calldata: Vec<u8>,
     },
     Built {
-        secret: [u8; 32],
-        aux: [u8; 32],
+        signer: u8,
         recipient: [u8; 20],
         input: ArbIn,
         outputs: Vec<ArbOut>,
@@ -211,8 +214,7 @@ fuzz_target!(|case: Case| {
             }
         }
         Case::Built {
-            secret,
-            aux,
+            signer,
             recipient,
             input,
             outputs,
@@ -227,10 +229,9 @@ fuzz_target!(|case: Case| {
             height,
             flip,
         } => {
-            let Ok(signer) = k256::schnorr::SigningKey::from_bytes(&secret) else {
-                return;
-            };
-            let key: [u8; 32] = signer.verifying_key().to_bytes().into();
+            let pool = bip340_ref::pool();
+            let signer = &pool[usize::from(signer) % pool.len()];
+            let key = signer.px;
             let template = ScriptTemplate::deposit(&key);
             let script = template.script(&recipient);
             let leaf = TapLeafHash::from_script(&script, LeafVersion::TapScript);
@@ -245,38 +246,37 @@ fuzz_target!(|case: Case| {
             let amount = Amount::from_sat(amount_sats);
             let shas = sha256::Hash::from_byte_array(sha_script_pubkeys);
             let sighash = deposit_sighash(&btc_tx, amount, shas, leaf).expect("one input");
-            let sig = signer
-                .sign_raw(sighash.as_byte_array(), &aux)
-                .expect("signing works");
-            let mut sig = sig.to_bytes().to_vec();
+            let mut sig = signer.sign(sighash.as_byte_array())[64..].to_vec();
             sig.extend(sig_hash_byte);
             let mut control = vec![0xc0];
             control.extend(control_tail.iter().take(64));
             btc_tx.input[0].witness = Witness::from_slice(&[sig, script.to_bytes(), control]);
 
+            // The crate's split into the Bridge's pieces equals slicing the segwit
+            // serialization: version(4) ‖ marker-flag(2) ‖ vin ‖ vout ‖ witness ‖ locktime(4).
+            let pieces = TxPieces::split(&btc_tx);
             let full = serialize(&btc_tx);
-            // version(4) ‖ marker-flag(2) ‖ vin ‖ vout ‖ witness ‖ locktime(4)
-            let vin = serialize(
-                &btc_tx
-                    .input
-                    .iter()
-                    .map(|i| TxIn {
-                        witness: Witness::new(),
-                        ..i.clone()
-                    })
-                    .collect::<Vec<_>>(),
+            let (vin_len, vout_len) = (pieces.vin.len(), pieces.vout.len());
+            assert_eq!(pieces.flag, SEGWIT_FLAG);
+            assert_eq!(full[..4], pieces.version);
+            assert_eq!(full[4..6], pieces.flag);
+            assert_eq!(full[6..6 + vin_len], pieces.vin[..]);
+            assert_eq!(full[6 + vin_len..6 + vin_len + vout_len], pieces.vout[..]);
+            assert_eq!(
+                full[6 + vin_len + vout_len..full.len() - 4],
+                pieces.witness[..]
             );
-            let vout = serialize(&btc_tx.output);
-            let witness_len = full.len() - 4 - 2 - vin.len() - vout.len() - 4;
-            let witness = full[6 + vin.len() + vout.len()..][..witness_len].to_vec();
+            assert_eq!(full[full.len() - 4..], pieces.locktime);
+            assert_eq!(pieces.txid(), btc_tx.compute_txid());
+            assert_eq!(pieces.wtxid(), btc_tx.compute_wtxid());
             let call = depositCall {
                 moveTx: BtcTransaction {
-                    version: full[..4].try_into().unwrap(),
-                    flag: [0, 1].into(),
-                    vin: vin.into(),
-                    vout: vout.into(),
-                    witness: witness.into(),
-                    locktime: full[full.len() - 4..].try_into().unwrap(),
+                    version: pieces.version.into(),
+                    flag: pieces.flag.into(),
+                    vin: pieces.vin.into(),
+                    vout: pieces.vout.into(),
+                    witness: pieces.witness.into(),
+                    locktime: pieces.locktime.into(),
                 },
                 proof: BtcMerkleProof {
                     intermediateNodes: siblings
