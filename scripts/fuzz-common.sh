@@ -4,7 +4,8 @@
 # toolchain with RUSTC_BOOTSTRAP=1, which unlocks the `-Z` flags cargo-fuzz passes.
 # Build: release, debug assertions on, no sanitizer (the code under test is safe Rust; the
 # C libraries are not instrumented either way), into $CARGO_TARGET_DIR/fuzz when
-# CARGO_TARGET_DIR is set, else fuzz/target.
+# CARGO_TARGET_DIR is set, else fuzz/target; the curve and hash crates without coverage
+# instrumentation or debug assertions (scripts/fuzz-rustc.sh).
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -33,10 +34,14 @@ else
 fi
 FUZZ_BIN_DIR=$FUZZ_TARGET_DIR/$(rustc -vV | sed -n 's/^host: //p')/release
 
-# fuzz_build [TARGET]: builds one target, or all when none is given.
+# fuzz_build [TARGET]: builds one target, or all when none is given. scripts/fuzz-rustc.sh
+# builds the third-party curve-arithmetic and hash crates as plain release code (see there).
+# Cargo does not fingerprint the wrapper; the extra cfg (bumped whenever the wrapper changes
+# what it does) makes it rebuild everything once when the wrapper starts being used.
 fuzz_build() {
-  (cd fuzz && "${CARGO[@]}" fuzz build --sanitizer none --debug-assertions \
-    --target-dir "$FUZZ_TARGET_DIR" "$@")
+  (cd fuzz && RUSTC_WRAPPER="$ROOT/scripts/fuzz-rustc.sh" \
+    RUSTFLAGS="${RUSTFLAGS:-} --cfg btc_evm_fuzz_rustc_v1" "${CARGO[@]}" fuzz build \
+    --sanitizer none --debug-assertions --target-dir "$FUZZ_TARGET_DIR" "$@")
 }
 
 # fuzz_dict TARGET: libFuzzer's -dict argument for TARGET, if it has a dictionary.
