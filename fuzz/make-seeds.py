@@ -46,11 +46,11 @@ with open(data("precompiles", "tests", "data", "p256verify-geth.json")) as f:
     for i, case in enumerate(json.load(f)):
         write("p256verify", f"geth-{i:03}", variant(0, 2) + rest(bytes.fromhex(case["Input"])))
 
-# schnorrverify: Case::Raw (0 of 3) with each BIP-340 vector as `pk ‖ m ‖ sig`.
+# schnorrverify: Case::Raw (0 of 4) with each BIP-340 vector as `pk ‖ m ‖ sig`.
 with open(data("precompiles", "tests", "data", "bip340-test-vectors.csv")) as f:
     for row in csv.DictReader(f):
         raw = bytes.fromhex(row["public key"] + row["message"] + row["signature"])
-        write("schnorrverify", f"bip340-{int(row['index']):02}", variant(0, 3) + rest(raw))
+        write("schnorrverify", f"bip340-{int(row['index']):02}", variant(0, 4) + rest(raw))
 
 # header_chain: Op::Real (1 of 3) ops replaying real mainnet and testnet4 headers 1..32.
 def real_ops(count):

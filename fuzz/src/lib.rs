@@ -6,6 +6,24 @@
 //! routine, so they are independent of both backends of `btc-evm-precompiles`.
 
 use arbitrary::Arbitrary;
+use p256::elliptic_curve::ops::Reduce;
+use p256::elliptic_curve::Field;
+use sha2::{Digest, Sha256};
+
+/// The secret or nonce of pool signer `i` (both pools): 1 for the first, n − 1 for the
+/// second, then SHA-256(tag ‖ i) reduced mod n.
+fn pool_scalar<S>(tag: &[u8], i: u8) -> S
+where
+    S: Field + Reduce<p256::U256> + core::ops::Neg<Output = S>,
+{
+    match i {
+        0 => S::ONE,
+        1 => -S::ONE,
+        _ => S::reduce(p256::U256::from_be_slice(&Sha256::digest(
+            [tag, &[i][..]].concat(),
+        ))),
+    }
+}
 
 pub mod p256_ref {
     //! EIP-7951 P256VERIFY from the spec, on `p256` arithmetic.
@@ -15,7 +33,6 @@ pub mod p256_ref {
     use p256::elliptic_curve::sec1::FromEncodedPoint;
     use p256::elliptic_curve::{Field, PrimeField};
     use p256::{AffinePoint, EncodedPoint, FieldBytes, ProjectivePoint, Scalar, U256};
-    use sha2::Digest;
 
     /// A scalar in `[1, n)`, or `None`.
     fn nonzero_scalar(bytes: &[u8; 32]) -> Option<Scalar> {
@@ -112,17 +129,8 @@ pub mod p256_ref {
         POOL.get_or_init(|| {
             (0u8..64)
                 .filter_map(|i| {
-                    let seed = |tag: &[u8]| -> Scalar {
-                        match i {
-                            0 => Scalar::ONE,
-                            1 => -Scalar::ONE,
-                            _ => {
-                                let h = sha2::Sha256::digest([tag, &[i][..]].concat());
-                                <Scalar as Reduce<U256>>::reduce_bytes(&h)
-                            }
-                        }
-                    };
-                    let (d, k) = (seed(b"p256 pool key"), seed(b"p256 pool nonce"));
+                    let d: Scalar = super::pool_scalar(b"p256 pool key", i);
+                    let k: Scalar = super::pool_scalar(b"p256 pool nonce", i);
                     let big_r = (ProjectivePoint::GENERATOR * k).to_affine();
                     let r = <Scalar as Reduce<U256>>::reduce_bytes(&big_r.x());
                     let k_inv = Option::<Scalar>::from(k.invert())?;
@@ -288,17 +296,8 @@ pub mod bip340_ref {
         POOL.get_or_init(|| {
             (0u8..64)
                 .map(|i| {
-                    let seed = |tag: &[u8]| -> Scalar {
-                        match i {
-                            0 => Scalar::ONE,
-                            1 => -Scalar::ONE,
-                            _ => {
-                                let h = Sha256::digest([tag, &[i][..]].concat());
-                                <Scalar as Reduce<U256>>::reduce_bytes(&h)
-                            }
-                        }
-                    };
-                    let (mut d, mut k) = (seed(b"bip340 pool key"), seed(b"bip340 pool nonce"));
+                    let mut d: Scalar = super::pool_scalar(b"bip340 pool key", i);
+                    let mut k: Scalar = super::pool_scalar(b"bip340 pool nonce", i);
                     let p = (ProjectivePoint::GENERATOR * d).to_affine();
                     if bool::from(p.y_is_odd()) {
                         d = -d;
