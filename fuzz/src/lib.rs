@@ -282,11 +282,6 @@ pub mod bip340_ref {
             out[96..].copy_from_slice(&s.to_repr());
             out
         }
-
-        /// The secret key, even-`y` adjusted (what BIP-340 signs with).
-        pub fn secret(&self) -> [u8; 32] {
-            self.d.to_repr().into()
-        }
     }
 
     /// 64 signers with keys and nonces derived from their index (the first with `d = k = 1`,
