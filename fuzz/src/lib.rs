@@ -40,44 +40,34 @@ pub mod p256_ref {
         (!bool::from(s.is_zero())).then_some(s)
     }
 
-    /// Steps 1–2 of the spec only (length 160, `0 < r, s < n`, `Q` an affine point on the
-    /// curve with coordinates below `p`): no scalar multiplication, so the targets run it on
-    /// every input. A signature can only verify if this holds.
-    pub fn precheck(input: &[u8]) -> bool {
-        let Ok(input) = <&[u8; 160]>::try_from(input) else {
-            return false;
-        };
+    /// Steps 1–2 of the spec over a 160-byte input: `r` and `s` in `[1, n)`, and `Q` an affine
+    /// point on the curve with coordinates below `p` (the identity has no affine encoding).
+    /// Returns `h` as given, `r`, `s` and `Q`; `None` for any other length or a failed check.
+    fn parse(input: &[u8]) -> Option<([u8; 32], Scalar, Scalar, AffinePoint)> {
+        let input = <&[u8; 160]>::try_from(input).ok()?;
         let field = |i: usize| -> [u8; 32] {
             let mut out = [0u8; 32];
             out.copy_from_slice(&input[32 * i..32 * (i + 1)]);
             out
         };
-        if nonzero_scalar(&field(1)).is_none() || nonzero_scalar(&field(2)).is_none() {
-            return false;
-        }
+        let r = nonzero_scalar(&field(1))?;
+        let s = nonzero_scalar(&field(2))?;
         let point =
             EncodedPoint::from_affine_coordinates(&field(3).into(), &field(4).into(), false);
-        Option::<AffinePoint>::from(AffinePoint::from_encoded_point(&point)).is_some()
+        let q = Option::<AffinePoint>::from(AffinePoint::from_encoded_point(&point))?;
+        Some((field(0), r, s, q))
+    }
+
+    /// Steps 1–2 only: no scalar multiplication, so the targets run it on every input. A
+    /// signature can only verify if this holds.
+    pub fn precheck(input: &[u8]) -> bool {
+        parse(input).is_some()
     }
 
     /// Verification steps 1–5 of the spec over a 160-byte input; `false` for other lengths.
     pub fn verify(input: &[u8]) -> bool {
-        let Ok(input) = <&[u8; 160]>::try_from(input) else {
-            return false;
-        };
-        let field = |i: usize| -> [u8; 32] {
-            let mut out = [0u8; 32];
-            out.copy_from_slice(&input[32 * i..32 * (i + 1)]);
-            out
-        };
-        let (h, r, s, qx, qy) = (field(0), field(1), field(2), field(3), field(4));
-        // 1. 0 < r < n, 0 < s < n.
-        let (Some(r), Some(s)) = (nonzero_scalar(&r), nonzero_scalar(&s)) else {
-            return false;
-        };
-        // 2. qx, qy < p, on the curve (the identity has no affine encoding).
-        let point = EncodedPoint::from_affine_coordinates(&qx.into(), &qy.into(), false);
-        let Some(q) = Option::<AffinePoint>::from(AffinePoint::from_encoded_point(&point)) else {
+        // 1–2.
+        let Some((h, r, s, q)) = parse(input) else {
             return false;
         };
         // 3. h reduced mod n.
@@ -270,6 +260,24 @@ pub mod bip340_ref {
     }
 
     impl Signer {
+        /// The signer with secret `d` and nonce `k`, each negated if its point has odd `y`.
+        pub fn new(mut d: Scalar, mut k: Scalar) -> Self {
+            let p = (ProjectivePoint::GENERATOR * d).to_affine();
+            if bool::from(p.y_is_odd()) {
+                d = -d;
+            }
+            let big_r = (ProjectivePoint::GENERATOR * k).to_affine();
+            if bool::from(big_r.y_is_odd()) {
+                k = -k;
+            }
+            Signer {
+                d,
+                k,
+                px: p.x().into(),
+                rx: big_r.x().into(),
+            }
+        }
+
         /// The 128-byte precompile input `pk ‖ m ‖ r ‖ s`.
         pub fn sign(&self, m: &[u8; 32]) -> [u8; 128] {
             let e = tagged_hash(b"BIP0340/challenge", &[&self.rx, &self.px, m]);
@@ -291,22 +299,10 @@ pub mod bip340_ref {
         POOL.get_or_init(|| {
             (0u8..64)
                 .map(|i| {
-                    let mut d: Scalar = super::pool_scalar(b"bip340 pool key", i);
-                    let mut k: Scalar = super::pool_scalar(b"bip340 pool nonce", i);
-                    let p = (ProjectivePoint::GENERATOR * d).to_affine();
-                    if bool::from(p.y_is_odd()) {
-                        d = -d;
-                    }
-                    let big_r = (ProjectivePoint::GENERATOR * k).to_affine();
-                    if bool::from(big_r.y_is_odd()) {
-                        k = -k;
-                    }
-                    Signer {
-                        d,
-                        k,
-                        px: p.x().into(),
-                        rx: big_r.x().into(),
-                    }
+                    Signer::new(
+                        super::pool_scalar(b"bip340 pool key", i),
+                        super::pool_scalar(b"bip340 pool nonce", i),
+                    )
                 })
                 .collect()
         })
@@ -316,29 +312,12 @@ pub mod bip340_ref {
     /// mod n) instead of the BIP's derived one; `None` when a value is zero. Returns the
     /// 128-byte precompile input `pk ‖ m ‖ r ‖ s`.
     pub fn sign(d: &[u8; 32], k: &[u8; 32], m: &[u8; 32]) -> Option<[u8; 128]> {
-        let mut d = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(*d));
-        let mut k = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(*k));
+        let d = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(*d));
+        let k = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(*k));
         if bool::from(d.is_zero()) || bool::from(k.is_zero()) {
             return None;
         }
-        let p = (ProjectivePoint::GENERATOR * d).to_affine();
-        if bool::from(p.y_is_odd()) {
-            d = -d;
-        }
-        let big_r = (ProjectivePoint::GENERATOR * k).to_affine();
-        if bool::from(big_r.y_is_odd()) {
-            k = -k;
-        }
-        let (px, rx) = (p.x(), big_r.x());
-        let e = tagged_hash(b"BIP0340/challenge", &[&rx, &px, m]);
-        let e = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(e));
-        let s = k + e * d;
-        let mut out = [0u8; 128];
-        out[..32].copy_from_slice(&px);
-        out[32..64].copy_from_slice(m);
-        out[64..96].copy_from_slice(&rx);
-        out[96..].copy_from_slice(&s.to_repr());
-        Some(out)
+        Some(Signer::new(d, k).sign(m))
     }
 }
 
