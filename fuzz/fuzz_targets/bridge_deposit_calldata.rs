@@ -1,6 +1,6 @@
 //! `Bridge.deposit(Transaction,MerkleProof,bytes32)` calldata (`spec/system-contracts.md`
-//! §Bridge, selector `fb11d7b9`) against the Rust side: arbitrary calldata decodes with
-//! `alloy-sol-types` or is refused, never a panic; decode → encode → decode is the identity
+//! §Bridge, selector `fb11d7b9`) against the Rust side: arbitrary calldata decodes with the
+//! generated ABI (`btc_evm_bindings::Bridge::depositCall`) or is refused, never a panic; decode → encode → decode is the identity
 //! and the encoding is canonical; the deposit parameter checks (transaction pieces, wtxid and
 //! txid, one input, signature length, BIP-341 sighash and BIP-340 signature through the
 //! SCHNORRVERIFY precompile, witness items, deposit script) run on whatever decodes and never
@@ -13,12 +13,15 @@
 //! revert reasons with the Solidity Bridge's on the same calldata.
 #![no_main]
 
-use alloy_sol_types::{sol, SolCall};
+use alloy_sol_types::SolCall;
 use arbitrary::Arbitrary;
 use bitcoin::consensus::{deserialize, deserialize_partial, serialize};
 use bitcoin::hashes::{sha256, sha256d, Hash};
 use bitcoin::taproot::{LeafVersion, TapLeafHash};
 use bitcoin::{Amount, Transaction, TxIn, TxOut, Witness};
+use btc_evm_bindings::Bridge::{
+    depositCall, MerkleProof as BtcMerkleProof, Transaction as BtcTransaction,
+};
 use btc_evm_fuzz::bip340_ref;
 use btc_evm_fuzz::tx::{ArbIn, ArbOut};
 use btc_evm_system_contracts::bitcoin::deposit::{TxPieces, SEGWIT_FLAG};
@@ -26,25 +29,6 @@ use btc_evm_system_contracts::bitcoin::script::{ScriptError, ScriptTemplate};
 use btc_evm_system_contracts::bitcoin::sighash::deposit_sighash;
 use btc_evm_system_contracts::bitcoin::MerkleProof;
 use libfuzzer_sys::fuzz_target;
-
-sol! {
-    #[derive(Debug, PartialEq, Eq)]
-    struct BtcTransaction {
-        bytes4 version;
-        bytes2 flag;
-        bytes vin;
-        bytes vout;
-        bytes witness;
-        bytes4 locktime;
-    }
-    #[derive(Debug, PartialEq, Eq)]
-    struct BtcMerkleProof {
-        bytes intermediateNodes;
-        uint256 blockHeight;
-        uint256 index;
-    }
-    function deposit(BtcTransaction moveTx, BtcMerkleProof proof, bytes32 shaScriptPubkeys);
-}
 
 /// Why the deposit checks refuse the parameters, in the Bridge's order.
 #[derive(Debug, PartialEq, Eq)]
