@@ -51,21 +51,34 @@ fn fixture(name: &str, hex_file: bool) -> (PathBuf, bitcoin::Block, SignedDeposi
     (path, block, deposit)
 }
 
+/// `btc-evm deposit params --block PATH --txid TXID --prevout-scripts <deposit's script>`,
+/// then `extra`.
+fn run_deposit_params(
+    path: &std::path::Path,
+    txid: &str,
+    deposit: &SignedDeposit,
+    extra: &[&str],
+) -> std::process::Output {
+    let script = hex::encode(deposit.prevout_script.as_bytes());
+    let mut args = vec![
+        "deposit",
+        "params",
+        "--block",
+        path.to_str().expect("a UTF-8 temporary path"),
+        "--txid",
+        txid,
+        "--prevout-scripts",
+        &script,
+    ];
+    args.extend_from_slice(extra);
+    btc_evm(&args)
+}
+
 #[test]
 fn deposit_params_prints_the_library_calldata() {
     let (path, block, deposit) = fixture("raw.block", false);
     let txid = deposit.tx.compute_txid().to_string();
-    let script = hex::encode(deposit.prevout_script.as_bytes());
-    let out = btc_evm(&[
-        "deposit",
-        "params",
-        "--block",
-        path.to_str().unwrap(),
-        "--txid",
-        &txid,
-        "--prevout-scripts",
-        &script,
-    ]);
+    let out = run_deposit_params(&path, &txid, &deposit, &[]);
     assert!(
         out.status.success(),
         "{}",
@@ -95,20 +108,7 @@ fn deposit_params_prints_the_library_calldata() {
 fn deposit_params_json_from_a_hex_file() {
     let (path, _block, deposit) = fixture("hex.block", true);
     let txid = deposit.tx.compute_txid().to_string();
-    let script = hex::encode(deposit.prevout_script.as_bytes());
-    let out = btc_evm(&[
-        "deposit",
-        "params",
-        "--block",
-        path.to_str().unwrap(),
-        "--txid",
-        &txid,
-        "--prevout-scripts",
-        &script,
-        "--height",
-        "7",
-        "--json",
-    ]);
+    let out = run_deposit_params(&path, &txid, &deposit, &["--height", "7", "--json"]);
     assert!(
         out.status.success(),
         "{}",
@@ -128,17 +128,7 @@ fn deposit_params_json_from_a_hex_file() {
 fn deposit_params_reports_a_txid_not_in_the_block() {
     let (path, _block, deposit) = fixture("missing.block", false);
     let other = Txid::from_raw_hash(sha256d::Hash::hash(b"other")).to_string();
-    let script = hex::encode(deposit.prevout_script.as_bytes());
-    let out = btc_evm(&[
-        "deposit",
-        "params",
-        "--block",
-        path.to_str().unwrap(),
-        "--txid",
-        &other,
-        "--prevout-scripts",
-        &script,
-    ]);
+    let out = run_deposit_params(&path, &other, &deposit, &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not in the block"));
 }
