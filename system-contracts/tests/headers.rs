@@ -343,22 +343,28 @@ fn future_time_is_checked_only_with_a_clock() {
     assert_eq!(err.rule(), Rule::FutureTime);
 }
 
-// ---- testnet rules on a synthetic chain (8-block periods, trivial limit) ----
+// ---- testnet rules on a synthetic chain (8-block periods of 4 s, low limit) ----
+
+/// The spacing of the test networks, and "20 minutes" (two spacings) on them.
+const S: u32 = FAST_SPACING;
+const LATE: u32 = 2 * S;
 
 /// Genesis plus one fast period so that the second period's bits are below the limit.
 fn fast_chain(params: &ChainParams) -> Vec<ChainContext> {
     let (_, mut ctx) = synthetic_genesis(params, 1_000_000);
     let mut ctxs = vec![ctx];
     for _ in 1..8 {
-        let t = ctx.time + 150;
+        let t = ctx.time + S / 4;
         ctx = extend(params, &ctx, t).1;
         ctxs.push(ctx);
     }
-    // Height 8: retarget to a quarter of the limit (the period took 7 × 150 s).
-    let t = ctx.time + 150;
+    // Height 8: retarget to a quarter of the limit (the period took 7 × S/4, below T/4).
+    let t = ctx.time + S / 4;
     ctx = extend(params, &ctx, t).1;
     ctxs.push(ctx);
-    assert_ne!(ctx.bits.to_consensus(), params.pow_limit_bits);
+    let quarter = pow::target_from_bits(ctx.bits.to_consensus(), params).unwrap();
+    let limit = pow::target_from_bits(params.pow_limit_bits, params).unwrap();
+    assert!(quarter < limit);
     ctxs
 }
 
@@ -367,8 +373,8 @@ fn testnet3_late_block_must_use_the_limit_and_the_next_walks_back() {
     let p = &FAST_TESTNET3;
     let ctxs = fast_chain(p);
     let normal = ctxs[8].bits.to_consensus();
-    // 20 minutes and one second later: the limit is required.
-    let late_time = ctxs[8].time + 1201;
+    // "20 minutes" and one second later: the limit is required.
+    let late_time = ctxs[8].time + LATE + 1;
     let wrong = mine(p, &ctxs[8], late_time, normal);
     let err = validate_next(p, &ctxs[8], &wrong, None).unwrap_err();
     assert_eq!(
@@ -381,14 +387,14 @@ fn testnet3_late_block_must_use_the_limit_and_the_next_walks_back() {
     );
     let late = mine(p, &ctxs[8], late_time, p.pow_limit_bits);
     let (c9, _) = validate_next(p, &ctxs[8], &late, None).unwrap();
-    // Exactly 20 minutes later is not late: the normal bits apply.
-    let on_time = mine(p, &ctxs[8], ctxs[8].time + 1200, p.pow_limit_bits);
+    // Exactly "20 minutes" later is not late: the normal bits apply.
+    let on_time = mine(p, &ctxs[8], ctxs[8].time + LATE, p.pow_limit_bits);
     assert!(matches!(
         validate_next(p, &ctxs[8], &on_time, None),
         Err(HeaderError::UnexpectedBits { .. })
     ));
     // The next normal block walks back past the min-difficulty block to the real bits.
-    let follow_limit = mine(p, &c9, c9.time + 60, p.pow_limit_bits);
+    let follow_limit = mine(p, &c9, c9.time + 1, p.pow_limit_bits);
     assert_eq!(
         validate_next(p, &c9, &follow_limit, None).unwrap_err(),
         HeaderError::UnexpectedBits {
@@ -397,7 +403,7 @@ fn testnet3_late_block_must_use_the_limit_and_the_next_walks_back() {
             found: p.pow_limit_bits
         }
     );
-    let follow = mine(p, &c9, c9.time + 60, normal);
+    let follow = mine(p, &c9, c9.time + 1, normal);
     validate_next(p, &c9, &follow, None).unwrap();
 }
 
@@ -405,7 +411,7 @@ fn testnet3_late_block_must_use_the_limit_and_the_next_walks_back() {
 fn mainnet_rules_never_allow_min_difficulty() {
     let p = &FAST_MAINNET;
     let ctxs = fast_chain(p);
-    let late = mine(p, &ctxs[8], ctxs[8].time + 5000, p.pow_limit_bits);
+    let late = mine(p, &ctxs[8], ctxs[8].time + 100 * LATE, p.pow_limit_bits);
     assert!(matches!(
         validate_next(p, &ctxs[8], &late, None),
         Err(HeaderError::UnexpectedBits { height: 9, .. })
@@ -417,12 +423,12 @@ fn period_ending_in_min_difficulty(p: &ChainParams) -> Vec<ChainContext> {
     let mut ctxs = fast_chain(p);
     let mut ctx = *ctxs.last().unwrap();
     for _ in 9..15 {
-        let t = ctx.time + 300;
+        let t = ctx.time + S / 2;
         ctx = extend(p, &ctx, t).1;
         ctxs.push(ctx);
     }
-    // Height 15, more than 20 minutes late: minimum difficulty.
-    let t = ctx.time + 1300;
+    // Height 15, more than "20 minutes" late: minimum difficulty.
+    let t = ctx.time + LATE + 5;
     ctx = extend(p, &ctx, t).1;
     assert_eq!(ctx.bits.to_consensus(), p.pow_limit_bits);
     ctxs.push(ctx);
@@ -439,7 +445,7 @@ fn bip94_retargets_from_the_first_block_of_the_period() {
     let from_first = pow::retarget(first.bits, span, p).to_consensus();
     let from_last = pow::retarget(parent.bits, span, p).to_consensus();
     assert_ne!(from_first, from_last);
-    let t = parent.time + 100;
+    let t = parent.time + 1;
     let good = mine(p, &parent, t, from_first);
     validate_next(p, &parent, &good, None).unwrap();
     let bad = mine(p, &parent, t, from_last);
@@ -468,7 +474,7 @@ fn bip94_first_block_of_a_period_may_not_use_min_difficulty() {
     let p = &FAST_BIP94;
     let ctxs = period_ending_in_min_difficulty(p);
     let parent = ctxs[15];
-    let late = mine(p, &parent, parent.time + 5000, p.pow_limit_bits);
+    let late = mine(p, &parent, parent.time + 100 * LATE, p.pow_limit_bits);
     let err = validate_next(p, &parent, &late, None).unwrap_err();
     assert!(matches!(err, HeaderError::BadRetarget { height: 16, .. }));
 }
@@ -481,19 +487,21 @@ fn bip94_time_warp_is_rejected_on_the_first_block_of_a_period() {
     let (bits, _) =
         btc_evm_system_contracts::bitcoin::header::expected_bits(p, &parent, 16, parent.time)
             .unwrap();
-    // 600 s before the parent is allowed, 601 s is not (and both are above the MTP).
-    assert!(parent.median_time_past().unwrap() < parent.time - 601);
-    let ok = mine(p, &parent, parent.time - 600, bits.to_consensus());
+    // The allowance before the parent is fine, one second more is not (and both are
+    // above the MTP).
+    let max = p.max_timewarp;
+    assert!(parent.median_time_past().unwrap() < parent.time - max - 1);
+    let ok = mine(p, &parent, parent.time - max, bits.to_consensus());
     validate_next(p, &parent, &ok, None).unwrap();
-    let warp = mine(p, &parent, parent.time - 601, bits.to_consensus());
+    let warp = mine(p, &parent, parent.time - max - 1, bits.to_consensus());
     let err = validate_next(p, &parent, &warp, None).unwrap_err();
     assert_eq!(
         err,
         HeaderError::TimeWarp {
             height: 16,
-            time: parent.time - 601,
+            time: parent.time - max - 1,
             parent_time: parent.time,
-            max_timewarp: 600
+            max_timewarp: max
         }
     );
     assert_eq!(err.rule(), Rule::TimeWarp);
@@ -502,7 +510,7 @@ fn bip94_time_warp_is_rejected_on_the_first_block_of_a_period() {
     let (bits3, _) =
         btc_evm_system_contracts::bitcoin::header::expected_bits(t3, &parent, 16, parent.time)
             .unwrap();
-    let warp3 = mine(t3, &parent, parent.time - 601, bits3.to_consensus());
+    let warp3 = mine(t3, &parent, parent.time - max - 1, bits3.to_consensus());
     validate_next(t3, &parent, &warp3, None).unwrap();
 }
 
@@ -524,11 +532,11 @@ fn testnet3_mid_period_anchor_at_the_limit_needs_the_last_normal_bits() {
     let ctxs = fast_chain(p);
     let c8 = ctxs[8];
     // A min-difficulty block at height 9 as the anchor, without its period's context.
-    let late = mine(p, &c8, c8.time + 1300, p.pow_limit_bits);
+    let late = mine(p, &c8, c8.time + LATE + 5, p.pow_limit_bits);
     let mut anchor = Anchor::new(9, late);
     let ctx = anchor.context(p).unwrap();
     assert_eq!(ctx.last_normal_bits, None);
-    let on_time = mine(p, &ctx, ctx.time + 60, c8.bits.to_consensus());
+    let on_time = mine(p, &ctx, ctx.time + 1, c8.bits.to_consensus());
     assert_eq!(
         validate_next(p, &ctx, &on_time, None).unwrap_err(),
         HeaderError::NotCheckable {
@@ -538,7 +546,7 @@ fn testnet3_mid_period_anchor_at_the_limit_needs_the_last_normal_bits() {
         }
     );
     // A late child does not need it.
-    let late_child = mine(p, &ctx, ctx.time + 1300, p.pow_limit_bits);
+    let late_child = mine(p, &ctx, ctx.time + LATE + 5, p.pow_limit_bits);
     validate_next(p, &ctx, &late_child, None).unwrap();
     // Supplied in the anchor, the on-time child validates.
     anchor.last_normal_bits = Some(c8.bits);
@@ -603,4 +611,32 @@ fn anchor_period_start_must_be_its_period_first_block() {
         anchor.context(&ChainParams::MAINNET),
         Err(AnchorError::TooManyTimes { given: 11, .. })
     ));
+}
+
+#[test]
+fn chain_work_overflow_is_a_typed_error() {
+    let headers = headers("mainnet-headers-822528-830592.hex");
+    let mut anchor = Anchor::new(822528, headers[0]);
+    let own = pow::target_from_bits(headers[1].bits.to_consensus(), &ChainParams::MAINNET)
+        .unwrap()
+        .to_work();
+    // The largest anchor work the next header still fits on top of: 2^256 − 1 − own.
+    let mut max = [0xff_u8; 32];
+    for (m, o) in max.iter_mut().zip(own.to_be_bytes()) {
+        *m -= o;
+    }
+    anchor.chain_work = Some(Work::from_be_bytes(max));
+    let ctx = anchor.context(&ChainParams::MAINNET).unwrap();
+    let (next, _) = validate_next(&ChainParams::MAINNET, &ctx, &headers[1], None).unwrap();
+    assert_eq!(next.chain_work.to_be_bytes(), [0xff; 32]);
+    // One more unit of work does not fit: an error, never a panic or a wrapped figure.
+    let err = validate_next(&ChainParams::MAINNET, &next, &headers[2], None).unwrap_err();
+    assert_eq!(err, HeaderError::ChainWorkOverflow { height: 822530 });
+    assert_eq!(err.rule(), Rule::ChainWork);
+    anchor.chain_work = Some(Work::from_be_bytes([0xff; 32]));
+    let ctx = anchor.context(&ChainParams::MAINNET).unwrap();
+    assert_eq!(
+        validate_next(&ChainParams::MAINNET, &ctx, &headers[1], None).unwrap_err(),
+        HeaderError::ChainWorkOverflow { height: 822529 }
+    );
 }

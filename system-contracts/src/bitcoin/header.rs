@@ -36,6 +36,8 @@ pub enum Rule {
     NotCheckable,
     /// Heights beyond `u32`.
     Height,
+    /// Cumulative work beyond 256 bits.
+    ChainWork,
 }
 
 impl Rule {
@@ -51,6 +53,7 @@ impl Rule {
             Rule::FutureTime => "future-time",
             Rule::NotCheckable => "not-checkable",
             Rule::Height => "height",
+            Rule::ChainWork => "chain-work",
         }
     }
 }
@@ -181,6 +184,13 @@ pub enum HeaderError {
         /// What is missing.
         missing: Missing,
     },
+    /// The parent's cumulative work plus this header's does not fit in 256 bits (only an
+    /// anchor given an impossible chain work gets there).
+    #[error("height {height}: cumulative chain work overflows 256 bits (chain-work)")]
+    ChainWorkOverflow {
+        /// Height of the header.
+        height: u32,
+    },
     /// The parent is at height `u32::MAX`.
     #[error("height overflow after {parent_height} (height)")]
     HeightOverflow {
@@ -201,7 +211,8 @@ impl HeaderError {
             | HeaderError::TimeTooOld { height, .. }
             | HeaderError::TimeWarp { height, .. }
             | HeaderError::TimeTooNew { height, .. }
-            | HeaderError::NotCheckable { height, .. } => height,
+            | HeaderError::NotCheckable { height, .. }
+            | HeaderError::ChainWorkOverflow { height } => height,
             HeaderError::HeightOverflow { parent_height } => parent_height,
         }
     }
@@ -220,6 +231,7 @@ impl HeaderError {
             HeaderError::TimeTooNew { .. } => Rule::FutureTime,
             HeaderError::NotCheckable { .. } => Rule::NotCheckable,
             HeaderError::HeightOverflow { .. } => Rule::Height,
+            HeaderError::ChainWorkOverflow { .. } => Rule::ChainWork,
         }
     }
 }
@@ -477,6 +489,8 @@ pub fn validate_next(
     }
 
     // 5. Cumulative work and the child's context.
+    let chain_work = pow::checked_add_work(parent.chain_work, target.to_work())
+        .ok_or(HeaderError::ChainWorkOverflow { height })?;
     let mut recent_times = parent.recent_times;
     recent_times.push(header.time);
     let child = ChainContext {
@@ -499,7 +513,7 @@ pub fn validate_next(
         } else {
             parent.last_normal_bits
         },
-        chain_work: parent.chain_work + target.to_work(),
+        chain_work,
     };
     Ok((
         child,

@@ -122,14 +122,82 @@ impl ChainParams {
         self.retarget_interval != 0 && height.is_multiple_of(self.retarget_interval)
     }
 
-    /// These parameters in the form the `bitcoin` crate's retarget arithmetic takes.
-    pub(crate) fn to_bitcoin_params(self) -> bitcoin::params::Params {
-        let mut params = bitcoin::params::Params::new(self.network);
-        params.max_attainable_target = self.pow_limit;
-        params.pow_target_spacing = u64::from(self.target_spacing);
-        params.pow_target_timespan = u64::from(self.target_timespan);
-        params.allow_min_difficulty_blocks = self.allow_min_difficulty_blocks;
-        params.no_pow_retargeting = self.no_retargeting;
-        params
+    /// Checks that the parameters are consistent, as Bitcoin Core's unit tests check its own
+    /// (`src/test/pow_tests.cpp`, `sanity_check_chainparams`): the timespan is a whole
+    /// number of spacings and equals `retarget_interval` of them, `pow_limit_bits` encode
+    /// `pow_limit`, and, when retargeting, `pow_limit × 4 × target_timespan` fits in 256
+    /// bits (the bound under which Core's retarget arithmetic cannot overflow).
+    pub fn check(&self) -> Result<(), ParamsError> {
+        if self.target_spacing == 0 || !self.target_timespan.is_multiple_of(self.target_spacing) {
+            return Err(ParamsError::Timespan {
+                timespan: self.target_timespan,
+                spacing: self.target_spacing,
+            });
+        }
+        if self.target_timespan / self.target_spacing != self.retarget_interval {
+            return Err(ParamsError::Interval {
+                interval: self.retarget_interval,
+                expected: self.target_timespan / self.target_spacing,
+            });
+        }
+        if Target::from_compact(self.pow_limit_compact()) != self.pow_limit {
+            return Err(ParamsError::LimitBits {
+                bits: self.pow_limit_bits,
+            });
+        }
+        if !self.no_retargeting {
+            let factor = u64::from(self.target_timespan).saturating_mul(4);
+            if !fits_product(&self.pow_limit.to_le_bytes(), factor) {
+                return Err(ParamsError::RetargetOverflow {
+                    timespan: self.target_timespan,
+                });
+            }
+        }
+        Ok(())
     }
+}
+
+/// Whether the little-endian 256-bit `value` times `factor` is below 2^256.
+fn fits_product(value: &[u8; 32], factor: u64) -> bool {
+    let mut carry = 0u128;
+    for chunk in value.chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let wide = u128::from(u64::from_le_bytes(word)) * u128::from(factor) + carry;
+        carry = wide >> 64;
+    }
+    carry == 0
+}
+
+/// Why a [`ChainParams`] value is inconsistent (see [`ChainParams::check`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParamsError {
+    /// The spacing is zero or the timespan is not a multiple of it.
+    #[error("target timespan {timespan} s is not a positive multiple of the spacing {spacing} s")]
+    Timespan {
+        /// `target_timespan`.
+        timespan: u32,
+        /// `target_spacing`.
+        spacing: u32,
+    },
+    /// The retarget interval is not timespan / spacing.
+    #[error("retarget interval {interval} is not timespan / spacing = {expected}")]
+    Interval {
+        /// `retarget_interval`.
+        interval: u32,
+        /// `target_timespan / target_spacing`.
+        expected: u32,
+    },
+    /// `pow_limit_bits` do not encode `pow_limit`.
+    #[error("pow_limit_bits {bits:#010x} do not encode pow_limit")]
+    LimitBits {
+        /// `pow_limit_bits`.
+        bits: u32,
+    },
+    /// `pow_limit × 4 × target_timespan` does not fit in 256 bits.
+    #[error("pow_limit × 4 × {timespan} s does not fit in 256 bits")]
+    RetargetOverflow {
+        /// `target_timespan`.
+        timespan: u32,
+    },
 }

@@ -3,7 +3,7 @@
 //! `CalculateNextWorkRequired`.
 
 use bitcoin::hashes::Hash;
-use bitcoin::{BlockHash, CompactTarget, Target};
+use bitcoin::{BlockHash, CompactTarget, Target, Work};
 
 use super::params::ChainParams;
 
@@ -59,17 +59,82 @@ pub fn hash_meets_target(hash: &BlockHash, target: &Target) -> bool {
 /// compact form. `timespan` is `time(last) − time(first)` of the period that just ended and
 /// may be negative (it is clamped). `base` is the last block's bits, or under BIP94 the
 /// first block's.
+///
+/// The product is computed exactly (320 bits), so the result is defined for any parameters.
+/// For parameters that pass [`ChainParams::check`] (every real network) Bitcoin Core's
+/// 256-bit arithmetic does not overflow and the two agree; for others (a large limit with
+/// retargeting), Core's product would wrap where ours does not.
 pub fn retarget(base: CompactTarget, timespan: i64, params: &ChainParams) -> CompactTarget {
-    if params.no_retargeting {
+    let target_timespan = u64::from(params.target_timespan);
+    if params.no_retargeting || target_timespan == 0 {
         return base;
     }
-    // Clamp here so that a negative span reaches the `bitcoin` crate as its lower bound.
-    let timespan = timespan.clamp(
-        i64::from(params.target_timespan / 4),
-        i64::from(params.target_timespan) * 4,
+    let low = i64::from(params.target_timespan / 4);
+    let high = i64::from(params.target_timespan).saturating_mul(4);
+    // The clamp bounds are non-negative, so the conversion cannot fail.
+    let span = u64::try_from(timespan.clamp(low, high)).unwrap_or(0);
+    let scaled = scale(
+        &Target::from_compact(base).to_le_bytes(),
+        span,
+        target_timespan,
     );
-    let timespan = u64::try_from(timespan).unwrap_or(0);
-    CompactTarget::from_next_work_required(base, timespan, params.to_bitcoin_params())
+    let target = match scaled {
+        Some(bytes) => Target::from_le_bytes(bytes).min(params.pow_limit),
+        None => params.pow_limit,
+    };
+    target.to_compact_lossy()
+}
+
+/// `value × mul / div` for a little-endian 256-bit `value`, or `None` when the quotient does
+/// not fit in 256 bits. `div` must not be zero.
+fn scale(value: &[u8; 32], mul: u64, div: u64) -> Option<[u8; 32]> {
+    let mut limbs = [0u64; 5];
+    for (limb, chunk) in limbs.iter_mut().zip(value.chunks_exact(8)) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        *limb = u64::from_le_bytes(word);
+    }
+    // Multiply, least significant limb first.
+    let mut carry = 0u128;
+    for limb in &mut limbs {
+        let wide = u128::from(*limb) * u128::from(mul) + carry;
+        *limb = low_u64(wide);
+        carry = wide >> 64;
+    }
+    // Divide, most significant limb first.
+    let mut rem = 0u128;
+    for limb in limbs.iter_mut().rev() {
+        let wide = (rem << 64) | u128::from(*limb);
+        *limb = low_u64(wide / u128::from(div));
+        rem = wide % u128::from(div);
+    }
+    let [l0, l1, l2, l3, l4] = limbs;
+    if l4 != 0 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (chunk, limb) in out.chunks_exact_mut(8).zip([l0, l1, l2, l3]) {
+        chunk.copy_from_slice(&limb.to_le_bytes());
+    }
+    Some(out)
+}
+
+fn low_u64(wide: u128) -> u64 {
+    u64::try_from(wide & u128::from(u64::MAX)).unwrap_or(0)
+}
+
+/// `a + b`, or `None` when the sum does not fit in 256 bits (the `bitcoin` crate's `+`
+/// panics in debug builds and wraps in release builds there).
+pub fn checked_add_work(a: Work, b: Work) -> Option<Work> {
+    let (a, b) = (a.to_le_bytes(), b.to_le_bytes());
+    let mut sum = [0u8; 32];
+    let mut carry = 0u16;
+    for ((out, x), y) in sum.iter_mut().zip(a).zip(b) {
+        let [low, high] = (u16::from(x) + u16::from(y) + carry).to_le_bytes();
+        *out = low;
+        carry = u16::from(high);
+    }
+    (carry == 0).then(|| Work::from_le_bytes(sum))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
+use std::sync::LazyLock;
 
 use bitcoin::block::{Header, Version};
 use bitcoin::consensus::deserialize;
@@ -77,27 +78,43 @@ pub fn extend(params: &ChainParams, parent: &ChainContext, time: u32) -> (Header
     (header, ctx)
 }
 
-/// A test network: testnet4's rules with an 8-block period and regtest's trivial limit.
-pub const FAST_BIP94: ChainParams = ChainParams {
-    pow_limit: bitcoin::Target::MAX_ATTAINABLE_REGTEST,
-    pow_limit_bits: 0x207f_ffff,
-    retarget_interval: 8,
-    target_timespan: 8 * 600,
-    ..ChainParams::TESTNET4
-};
+/// The limit of the test networks: high enough that one nonce in about 128 meets it, low
+/// enough that `limit × 4 × timespan` fits in 256 bits, as on every real network (checked
+/// by `ChainParams::check`, after Bitcoin Core's `sanity_check_chainparams`).
+pub const FAST_LIMIT_BITS: u32 = 0x2001_ffff;
+
+/// A test network: testnet4's rules with 8-block periods of 4-second blocks (so "more than
+/// 20 minutes" becomes "more than 8 seconds", and BIP94's time-warp allowance, one spacing
+/// on testnet4, is 4 seconds).
+pub static FAST_BIP94: LazyLock<ChainParams> = LazyLock::new(|| {
+    let params = ChainParams {
+        pow_limit: bitcoin::Target::from_compact(CompactTarget::from_consensus(FAST_LIMIT_BITS)),
+        pow_limit_bits: FAST_LIMIT_BITS,
+        target_spacing: FAST_SPACING,
+        target_timespan: 8 * FAST_SPACING,
+        retarget_interval: 8,
+        max_timewarp: FAST_SPACING,
+        ..ChainParams::TESTNET4
+    };
+    params.check().expect("consistent test parameters");
+    params
+});
+
+/// Seconds between blocks on the test networks.
+pub const FAST_SPACING: u32 = 4;
 
 /// The same network without BIP94 (testnet3's rules).
-pub const FAST_TESTNET3: ChainParams = ChainParams {
+pub static FAST_TESTNET3: LazyLock<ChainParams> = LazyLock::new(|| ChainParams {
     enforce_bip94: false,
-    ..FAST_BIP94
-};
+    ..*FAST_BIP94
+});
 
 /// The same network with mainnet's rules.
-pub const FAST_MAINNET: ChainParams = ChainParams {
+pub static FAST_MAINNET: LazyLock<ChainParams> = LazyLock::new(|| ChainParams {
     enforce_bip94: false,
     allow_min_difficulty_blocks: false,
-    ..FAST_BIP94
-};
+    ..*FAST_BIP94
+});
 
 /// A mined genesis header (prev hash zero) at `time` with the limit's bits, and its context.
 pub fn synthetic_genesis(params: &ChainParams, time: u32) -> (Header, ChainContext) {
