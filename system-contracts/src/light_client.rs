@@ -6,7 +6,8 @@
 //! [`check_block`].
 //!
 //! A header that would reorganise a final block is an error ([`LightClientError::
-//! ForkBelowFinality`]), whatever its work: finality is never undone silently.
+//! ForkBelowFinality`]), whatever its work: finality is never undone silently. A header that
+//! is itself final (a node replaying overlapping headers) is [`Accepted::AlreadyKnown`].
 
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::vec::Vec;
@@ -187,7 +188,7 @@ pub enum Accepted {
         /// Its height.
         height: u32,
     },
-    /// It was already known.
+    /// It was already known: stored, or already final (a replayed header).
     AlreadyKnown,
 }
 
@@ -371,7 +372,9 @@ impl HeaderChain {
     /// Validates and stores `header`.
     pub fn accept(&mut self, header: &Header) -> Result<Accepted, LightClientError> {
         let hash = header.block_hash();
-        if self.entries.contains_key(&hash) {
+        // A header already stored, or already final (pruned from `entries` once a later
+        // block is final): replaying overlapping headers is not a fork.
+        if self.entries.contains_key(&hash) || self.final_blocks.contains_key(&hash) {
             return Ok(Accepted::AlreadyKnown);
         }
         let (final_height, final_hash) = self.last_final;

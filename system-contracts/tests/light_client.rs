@@ -15,11 +15,11 @@ use btc_evm_system_contracts::light_client::{
 use common::*;
 use proptest::prelude::*;
 
-const P: ChainParams = FAST_MAINNET;
+static P: std::sync::LazyLock<ChainParams> = std::sync::LazyLock::new(|| *FAST_MAINNET);
 
 fn fast_genesis() -> (Header, HeaderChain) {
     let (genesis, _) = synthetic_genesis(&P, 1_000_000);
-    let chain = HeaderChain::new(P, &Anchor::new(0, genesis), 3).unwrap();
+    let chain = HeaderChain::new(*P, &Anchor::new(0, genesis), 3).unwrap();
     (genesis, chain)
 }
 
@@ -127,7 +127,7 @@ fn blocks_become_final_at_depth_and_forks_below_are_errors() {
 fn fork_from_a_final_block_is_named_as_such() {
     // Finality depth 0: every best block is final at once.
     let (genesis, _) = synthetic_genesis(&P, 1_000_000);
-    let mut chain = HeaderChain::new(P, &Anchor::new(0, genesis), 0).unwrap();
+    let mut chain = HeaderChain::new(*P, &Anchor::new(0, genesis), 0).unwrap();
     let root = *chain.tip();
     let main = branch(&root, 2, 600);
     chain.accept(&main[0]).unwrap();
@@ -220,6 +220,62 @@ fn real_mainnet_chain_finalizes_and_yields_block_830000_info() {
             BlockError::MerkleRootMismatch { .. }
         ))
     ));
+}
+
+#[test]
+fn replaying_final_headers_is_already_known() {
+    // A node that restarts and feeds overlapping header runs again: every header it sends
+    // that is already final, the anchor included, is `AlreadyKnown`, not a fork.
+    let headers = headers("mainnet-headers-822528-830592.hex");
+    let mut chain =
+        HeaderChain::new(ChainParams::MAINNET, &Anchor::new(822528, headers[0]), 6).unwrap();
+    for h in &headers[1..=100] {
+        chain.accept(h).unwrap();
+    }
+    assert_eq!(chain.last_final().0, 822528 + 94);
+    let tip = *chain.tip();
+    let finals = chain.take_final().len();
+    assert_eq!(finals, 95);
+    for h in &headers[..=100] {
+        assert_eq!(
+            chain.accept(h),
+            Ok(Accepted::AlreadyKnown),
+            "{}",
+            h.block_hash()
+        );
+    }
+    assert_eq!(*chain.tip(), tip);
+    assert!(chain.take_final().is_empty());
+    // The run then continues where it left off.
+    assert_eq!(
+        chain.accept(&headers[101]),
+        Ok(Accepted::NewTip {
+            height: 822528 + 101,
+            reorg: false
+        })
+    );
+    // A real fork below finality is still one: a changed copy of final header 50.
+    let mut fork = headers[50];
+    fork.time += 1;
+    assert!(matches!(
+        chain.accept(&fork),
+        Err(LightClientError::ForkBelowFinality { .. })
+    ));
+}
+
+#[test]
+fn an_anchor_work_near_2_256_overflows_as_a_typed_error() {
+    let headers = headers("mainnet-headers-822528-830592.hex");
+    let mut anchor = Anchor::new(822528, headers[0]);
+    anchor.chain_work = Some(bitcoin::Work::from_be_bytes([0xff; 32]));
+    let mut chain = HeaderChain::new(ChainParams::MAINNET, &anchor, 6).unwrap();
+    assert_eq!(
+        chain.accept(&headers[1]),
+        Err(LightClientError::Header(HeaderError::ChainWorkOverflow {
+            height: 822529
+        }))
+    );
+    assert_eq!(chain.tip().height, 822528);
 }
 
 proptest! {
