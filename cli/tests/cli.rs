@@ -307,3 +307,278 @@ fn spv_prove_then_verify_both_trees() {
     let (code, _) = run(&["spv", "prove", "--block", f, "--txid", &"11".repeat(32)]);
     assert_eq!(code, 1);
 }
+
+// ---- anchor context: --prev-times, --period-start, --last-normal-bits ----
+
+fn header_at(name: &str, index: usize) -> bitcoin::block::Header {
+    let lines = header_lines(name);
+    bitcoin::consensus::deserialize(&hex::decode(&lines[index]).unwrap()).unwrap()
+}
+
+/// `headers verify` of `file` from `start` with extra arguments.
+fn verify_with(network: &str, start: u32, file: &std::path::Path, extra: &[&str]) -> (i32, Value) {
+    let start = start.to_string();
+    let mut args = vec![
+        "headers",
+        "verify",
+        "--network",
+        network,
+        "--start-height",
+        &start,
+    ];
+    args.extend_from_slice(extra);
+    args.push(file.to_str().unwrap());
+    run(&args)
+}
+
+/// The testnet3 run 1992..=4000 (mid-period, at the limit) and the context a complete check
+/// needs: the ten timestamps before 1992, the period start (genesis) and the last normal
+/// bits (genesis's: every block of the period is at the limit).
+struct MidPeriod {
+    file: PathBuf,
+    prev_times: String,
+    period_start: String,
+    last_normal_bits: String,
+}
+
+fn testnet3_from_1992() -> MidPeriod {
+    let name = "testnet3-headers-0-4000.hex";
+    let lines = header_lines(name);
+    let file = temp_file("testnet3-1992", &lines[1992..].join("\n"));
+    let prev_times = (1982..1992)
+        .map(|i| header_at(name, i).time.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let genesis = header_at(name, 0);
+    MidPeriod {
+        file,
+        prev_times,
+        period_start: format!("0:{}:{:#010x}", genesis.time, genesis.bits.to_consensus()),
+        last_normal_bits: format!("{:#010x}", genesis.bits.to_consensus()),
+    }
+}
+
+#[test]
+fn testnet3_mid_period_run_needs_and_takes_its_context() {
+    let m = testnet3_from_1992();
+    // Without context: the anchor is a minimum-difficulty block mid-period, so an on-time
+    // child cannot be checked.
+    let (code, out) = verify_with("testnet3", 1992, &m.file, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out["rule"], "not-checkable");
+    assert!(out["error"]
+        .as_str()
+        .unwrap()
+        .contains("non-minimum-difficulty bits"));
+    assert!(out["notes"][0]
+        .as_str()
+        .unwrap()
+        .contains("--last-normal-bits"));
+    // With the last normal bits only, the retarget at 2016 is the first thing not checkable.
+    let (code, out) = verify_with(
+        "testnet3",
+        1992,
+        &m.file,
+        &["--last-normal-bits", &m.last_normal_bits],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out["rule"], "not-checkable");
+    assert_eq!(out["height"], 2016);
+    assert!(out["notes"][0].as_str().unwrap().contains("--period-start"));
+    // With all of it, every header is checked, MTP included.
+    let (code, out) = verify_with(
+        "testnet3",
+        1992,
+        &m.file,
+        &[
+            "--last-normal-bits",
+            &m.last_normal_bits,
+            "--period-start",
+            &m.period_start,
+            "--prev-times",
+            &m.prev_times,
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out["tip_height"], 4000);
+    assert_eq!(out["retargets_checked"], serde_json::json!([2016]));
+    assert_eq!(out["mtp_unchecked"], 0);
+    assert_eq!(out["mtp_checked"], 4000 - 1992);
+}
+
+#[test]
+fn wrong_anchor_context_fails_the_rule_it_feeds() {
+    let m = testnet3_from_1992();
+    let name = "testnet3-headers-0-4000.hex";
+    // A period start whose time is just before block 2015's makes the period look fast:
+    // the retarget at 2016 then expects a quarter of the limit.
+    let late_start = format!("0:{}:0x1d00ffff", header_at(name, 2015).time - 1000);
+    let (code, out) = verify_with(
+        "testnet3",
+        1992,
+        &m.file,
+        &[
+            "--last-normal-bits",
+            &m.last_normal_bits,
+            "--period-start",
+            &late_start,
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out["rule"], "retarget");
+    assert_eq!(out["height"], 2016);
+    // Other last normal bits: the first on-time child at the limit is refused.
+    let (code, out) = verify_with(
+        "testnet3",
+        1992,
+        &m.file,
+        &[
+            "--last-normal-bits",
+            "0x1c3fffc0",
+            "--period-start",
+            &m.period_start,
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out["rule"], "difficulty");
+    // Timestamps that put the median after the anchor's children: median-time-past fails.
+    let future = ["4294967294"; 10].join(",");
+    let (code, out) = verify_with(
+        "testnet3",
+        1992,
+        &m.file,
+        &[
+            "--last-normal-bits",
+            &m.last_normal_bits,
+            "--prev-times",
+            &future,
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out["rule"], "median-time-past");
+    assert_eq!(out["height"], 1993);
+}
+
+#[test]
+fn testnet4_mid_run_with_prev_times_checks_mtp_from_the_start() {
+    let name = "testnet4-headers-0-100.hex";
+    let lines = header_lines(name);
+    let file = temp_file("testnet4-50", &lines[50..].join("\n"));
+    let prev: Vec<String> = (40..50)
+        .map(|i| header_at(name, i).time.to_string())
+        .collect();
+    let genesis = header_at(name, 0);
+    let bits = format!("{:#010x}", genesis.bits.to_consensus());
+    let start = format!("0:{}:{bits}", genesis.time);
+    let (code, out) = verify_with(
+        "testnet4",
+        50,
+        &file,
+        &[
+            "--prev-times",
+            &prev.join(","),
+            "--period-start",
+            &start,
+            "--last-normal-bits",
+            &bits,
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out["tip_height"], 100);
+    assert_eq!(out["mtp_unchecked"], 0);
+    // Without the timestamps, the first ten are not MTP-checked.
+    let (code, out) = verify_with("testnet4", 50, &file, &["--last-normal-bits", &bits]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out["mtp_unchecked"], 10);
+}
+
+/// Runs with `option value` added to a complete testnet3-from-1992 command and expects an
+/// input error (exit 2) that names the option.
+fn expect_input_error(option: &str, value: &str) {
+    let m = testnet3_from_1992();
+    let mut extra = vec![
+        ("--last-normal-bits", m.last_normal_bits.clone()),
+        ("--period-start", m.period_start.clone()),
+        ("--prev-times", m.prev_times.clone()),
+    ];
+    extra.retain(|(o, _)| *o != option);
+    extra.push((option, value.to_string()));
+    let flat: Vec<&str> = extra.iter().flat_map(|(o, v)| [*o, v.as_str()]).collect();
+    let (code, out) = verify_with("testnet3", 1992, &m.file, &flat);
+    assert_eq!(code, 2, "{option} {value:?}: {out}");
+    let message = out["input_error"].as_str().unwrap();
+    assert!(message.starts_with(option), "{option} {value:?}: {message}");
+}
+
+#[test]
+fn malformed_prev_times_are_input_errors() {
+    expect_input_error("--prev-times", "");
+    expect_input_error("--prev-times", "1296688602,x");
+    expect_input_error("--prev-times", "1,2,,3");
+    expect_input_error("--prev-times", "1.5");
+    expect_input_error("--prev-times", "4294967296");
+    // More than ten.
+    expect_input_error("--prev-times", &["1"; 11].join(","));
+}
+
+#[test]
+fn malformed_period_start_is_an_input_error() {
+    expect_input_error("--period-start", "0:1296688602");
+    expect_input_error("--period-start", "0:1296688602:0x1d00ffff:1");
+    expect_input_error("--period-start", "zero:1296688602:0x1d00ffff");
+    expect_input_error("--period-start", "0:noon:0x1d00ffff");
+    expect_input_error("--period-start", "0:1296688602:0xzz");
+    expect_input_error("--period-start", "0:1296688602:0x1d00ffff00");
+    // Bits above the limit, and a zero target.
+    expect_input_error("--period-start", "0:1296688602:0x1d01ffff");
+    expect_input_error("--period-start", "0:1296688602:0x00000000");
+    // Not the first block of the anchor's period.
+    expect_input_error("--period-start", "2016:1296688602:0x1d00ffff");
+}
+
+#[test]
+fn malformed_last_normal_bits_are_input_errors() {
+    expect_input_error("--last-normal-bits", "");
+    expect_input_error("--last-normal-bits", "0x");
+    expect_input_error("--last-normal-bits", "1d00fffg");
+    expect_input_error("--last-normal-bits", "0x1d00ffff1");
+    expect_input_error("--last-normal-bits", "0x1d80ffff");
+    expect_input_error("--last-normal-bits", "0x1e00ffff");
+}
+
+#[test]
+fn anchor_chainwork_that_overflows_is_an_input_error_naming_the_option() {
+    let file = data("mainnet-headers-822528-830592.hex");
+    let all_ones = format!("0x{}", "f".repeat(64));
+    let (code, out) = run(&[
+        "headers",
+        "verify",
+        "--start-height",
+        "822528",
+        "--anchor-chainwork",
+        &all_ones,
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{out}");
+    let message = out["input_error"].as_str().unwrap();
+    assert!(message.starts_with("--anchor-chainwork"), "{message}");
+    assert!(message.contains("822529"), "{message}");
+    assert!(out.get("chain_work").is_none());
+    // Malformed figures too.
+    for bad in ["0xzz", &format!("0x1{}", "0".repeat(64)), ""] {
+        let (code, out) = run(&[
+            "headers",
+            "verify",
+            "--start-height",
+            "822528",
+            "--anchor-chainwork",
+            bad,
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{bad:?}: {out}");
+        assert!(out["input_error"]
+            .as_str()
+            .unwrap()
+            .starts_with("--anchor-chainwork"));
+    }
+}

@@ -60,7 +60,8 @@ pub enum AnchorError {
     /// The anchor's hash is above its target.
     #[error("anchor hash {0} is above its target")]
     InsufficientWork(BlockHash),
-    /// The period start given is not the first block of the anchor's period.
+    /// The period start given is not the first block of the anchor's period (or, for an
+    /// anchor that is itself a period's first block, differs from it).
     #[error("period start at {given} is not the first block of the period of {height}")]
     WrongPeriodStart {
         /// The anchor height.
@@ -111,7 +112,9 @@ impl Anchor {
         let period_start = match self.period_start {
             Some(start) => {
                 let expected = self.height - self.height % params.retarget_interval.max(1);
-                if start.height != expected || (is_start && start.time != self.header.time) {
+                let differs_from_anchor =
+                    start.time != self.header.time || start.bits != self.header.bits;
+                if start.height != expected || (is_start && differs_from_anchor) {
                     return Err(AnchorError::WrongPeriodStart {
                         height: self.height,
                         given: start.height,

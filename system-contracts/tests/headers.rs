@@ -605,6 +605,21 @@ fn anchor_period_start_must_be_its_period_first_block() {
             given: 820512
         })
     );
+    // An anchor that is its period's first block must match the period start given.
+    let mut first = Anchor::new(822528, headers[0]);
+    first.period_start = Some(start);
+    first.context(&ChainParams::MAINNET).unwrap();
+    first.period_start = Some(PeriodStart {
+        bits: CompactTarget::from_consensus(0x1d00_ffff),
+        ..start
+    });
+    assert_eq!(
+        first.context(&ChainParams::MAINNET),
+        Err(AnchorError::WrongPeriodStart {
+            height: 822528,
+            given: 822528
+        })
+    );
     anchor.prev_times = vec![0; 11];
     anchor.period_start = Some(start);
     assert!(matches!(
