@@ -389,3 +389,34 @@ fn retarget_is_exact_where_256_bit_arithmetic_would_wrap() {
         0x1d00_ffff
     );
 }
+
+/// The `bitcoin` crate's parameters for `params` (its own retarget implementation).
+fn crate_params(params: &ChainParams) -> bitcoin::params::Params {
+    let mut p = bitcoin::params::Params::new(params.network);
+    p.max_attainable_target = params.pow_limit;
+    p.pow_target_spacing = u64::from(params.target_spacing);
+    p.pow_target_timespan = u64::from(params.target_timespan);
+    p.no_pow_retargeting = params.no_retargeting;
+    p
+}
+
+proptest::proptest! {
+    /// Differential: on every real network's parameters (where 256-bit arithmetic cannot
+    /// overflow), our exact retarget equals the `bitcoin` crate's, for any valid bits and
+    /// any timespan.
+    #[test]
+    fn retarget_matches_the_bitcoin_crate_on_real_parameters(
+        network in 0usize..3,
+        exponent in 3u32..=0x1d,
+        mantissa in 1u32..0x80_0000,
+        span in proptest::prelude::any::<i64>(),
+    ) {
+        let params = [&ChainParams::MAINNET, &ChainParams::TESTNET4, &ChainParams::SIGNET][network];
+        let raw = (exponent << 24) | mantissa;
+        proptest::prop_assume!(pow::target_from_bits(raw, params).is_ok());
+        let t = i64::from(params.target_timespan);
+        let clamped = u64::try_from(span.clamp(t / 4, t * 4)).unwrap();
+        let theirs = CompactTarget::from_next_work_required(bits(raw), clamped, crate_params(params));
+        proptest::prop_assert_eq!(pow::retarget(bits(raw), span, params), theirs);
+    }
+}

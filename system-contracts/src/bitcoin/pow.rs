@@ -199,4 +199,25 @@ mod tests {
         let limit = p.pow_limit_compact();
         assert_eq!(retarget(limit, i64::MAX, p), limit);
     }
+
+    #[test]
+    fn work_sums_are_checked_at_256_bits() {
+        let max = Work::from_be_bytes([0xff; 32]);
+        let zero = Work::from_be_bytes([0; 32]);
+        let mut one = [0u8; 32];
+        one[31] = 1;
+        let one = Work::from_be_bytes(one);
+        assert_eq!(checked_add_work(max, zero), Some(max));
+        assert_eq!(checked_add_work(max, one), None);
+        assert_eq!(checked_add_work(one, max), None);
+        // A carry through every byte but the top one.
+        let mut low = [0xff; 32];
+        low[0] = 0;
+        let mut expected = [0; 32];
+        expected[0] = 1;
+        assert_eq!(
+            checked_add_work(Work::from_be_bytes(low), one),
+            Some(Work::from_be_bytes(expected))
+        );
+    }
 }
