@@ -4,7 +4,7 @@
 #
 # The gas snapshot is compared with a tolerance (GAS_TOLERANCE percent, default 5) so that
 # harmless compiler or dependency noise does not fail the run; a failed comparison counts as one
-# failure. Regenerate it with `node_modules/.bin/forge snapshot`.
+# failure. Regenerate it with `scripts/forge snapshot`.
 #
 # Environment:
 #   FOUNDRY_PROFILE   forge profile (default: default; `deep` runs many more fuzz cases)
@@ -16,8 +16,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-FORGE=node_modules/.bin/forge
-if [ ! -x "$FORGE" ]; then
+# scripts/forge runs the platform binary: the npm launcher node_modules/.bin/forge loses forge's
+# exit code. The verdict below also comes from forge's own summary, never from an exit code
+# alone.
+FORGE=scripts/forge
+if ! "$FORGE" --version >/dev/null 2>&1; then
   echo "forge not installed: run \`npm ci\` first"
   echo "0 passed, 1 failed"
   exit 1

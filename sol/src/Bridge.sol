@@ -282,16 +282,38 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
         MerkleProof calldata proof,
         bytes32 shaScriptPubkeys
     ) external onlySystemOrOperator whenNotPaused {
-        bytes memory prefix = depositPrefix;
+        uint256 slot;
+        assembly {
+            slot := depositPrefix.slot
+        }
+        bytes memory prefix = _loadBytes(slot);
         (bytes32 wtxId, bytes32 txId, uint256 script, uint256 scriptEnd) =
             _verifyMoveLikeTx(moveTx, proof, shaScriptPubkeys, prefix);
 
-        require(!processedTxIds[txId], "txId already spent");
-        processedTxIds[txId] = true;
-        uint256 depositId = depositTxIds.length;
-        depositTxIds.push(txId);
+        // processedTxIds[txId] and depositTxIds.push(txId), each slot computed once.
+        uint256 key;
+        bool spent;
+        assembly {
+            mstore(0, txId)
+            mstore(32, processedTxIds.slot)
+            key := keccak256(0, 64)
+            spent := sload(key)
+        }
+        require(!spent, "txId already spent");
+        uint256 depositId;
+        assembly {
+            sstore(key, 1)
+            let lengthSlot := depositTxIds.slot
+            depositId := sload(lengthSlot)
+            sstore(lengthSlot, add(depositId, 1))
+            mstore(0, lengthSlot)
+            sstore(add(keccak256(0, 32), depositId), txId)
+        }
 
-        bytes memory suffix = depositSuffix;
+        assembly {
+            slot := depositSuffix.slot
+        }
+        bytes memory suffix = _loadBytes(slot);
         uint256 prefixLen = prefix.length;
         require(scriptEnd - script == prefixLen + 20 + suffix.length, "Invalid script length");
         require(_calldataEquals(script, prefix), "Invalid deposit script");
@@ -465,40 +487,10 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
         require(failed != 1, "Vin is not properly formatted");
         require(failed != 2, "Vout is not properly formatted");
         require(failed != 3, "Witness is not properly formatted");
-        (wtxId, txId) = _txHashes(txn);
+        (wtxId, txId) = BitcoinTxCalldata.txHashes(m, txn.version, txn.flag, txn.locktime);
         _requireIncluded(proof, wtxId);
         require(m.nIns == 1, "Only one input allowed");
         (script, scriptEnd) = _checkSignature(txn, m, shaScriptPubkeys, prefix);
-    }
-
-    /// @dev Witness items 1 (the script, with its length prefix: where it lies) and 2 (the
-    ///      control block, non-empty) of stack 0, and the tapleaf hash of the script under the
-    ///      control block's leaf version.
-    function _tapleaf(BitcoinTxCalldata.Move memory m)
-        internal
-        view
-        returns (uint256 script, uint256 scriptEnd, bytes32 leaf)
-    {
-        (script,,) = BitcoinTxCalldata.item(m, 1);
-        (uint256 end, uint256 control, uint256 controlLen) = BitcoinTxCalldata.item(m, 2);
-        require(controlLen != 0, "Invalid signature");
-        uint256 leafVersion;
-        assembly {
-            leafVersion := and(byte(0, calldataload(control)), 0xfe)
-        }
-        scriptEnd = end;
-        leaf = BitcoinTxCalldata.tapleafHash(leafVersion, script, end);
-    }
-
-    /// @dev The wtxid and txid of `txn`.
-    function _txHashes(Transaction calldata txn)
-        internal
-        view
-        returns (bytes32 wtxId, bytes32 txId)
-    {
-        return BitcoinTxCalldata.txHashes(
-            txn.version, txn.flag, txn.vin, txn.vout, txn.witness, txn.locktime
-        );
     }
 
     /// @dev Deposit steps 2–3 after the one-input check: signature item of 64 or 65 bytes, at
@@ -510,13 +502,11 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
         bytes32 shaScriptPubkeys,
         bytes memory prefix
     ) internal view returns (uint256 script, uint256 scriptEnd) {
-        uint256 nItems = BitcoinTxCalldata.itemCount(m);
+        uint256 nItems = m.nItems;
         require(nItems >= 1, "Invalid signature length");
-        (, uint256 sig, uint256 sigLen) = BitcoinTxCalldata.item(m, 0);
-        require(sigLen == 64 || sigLen == 65, "Invalid signature length");
+        require(m.sigLen == 64 || m.sigLen == 65, "Invalid signature length");
         require(nItems >= 3, "Invalid witness items");
-        bytes32 leaf;
-        (script, scriptEnd, leaf) = _tapleaf(m);
+        require(m.controlLen != 0, "Invalid signature");
         bytes32 sighash = BitcoinTxCalldata.scriptPathSighash(
             m,
             txn.version,
@@ -524,10 +514,10 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
             // `initialize` keeps depositAmount / SAT_TO_WEI within uint64.
             // forge-lint: disable-next-line(unsafe-typecast)
             uint64(depositAmount / SAT_TO_WEI),
-            shaScriptPubkeys,
-            leaf
+            shaScriptPubkeys
         );
-        require(_schnorrOk(_aggregatedKey(prefix), sighash, sig), "Invalid signature");
+        require(_schnorrOk(_aggregatedKey(prefix), sighash, m.sig), "Invalid signature");
+        return (m.script, m.scriptEnd);
     }
 
     /// @dev Deposit step 1: `wtxId` is proven in the witness tree of the block recorded at
@@ -567,6 +557,33 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
             ok := and(eq(returndatasize(), 32), eq(mload(0), 1))
         }
         require(ok, "Transaction is not in block");
+    }
+
+    /// @dev The `bytes` value stored at `slot` (Solidity's layout: short values inline with
+    ///      2·length in the low byte, long ones as 2·length + 1 with the data at
+    ///      keccak256(slot)), read word by word into new memory.
+    function _loadBytes(uint256 slot) internal view returns (bytes memory out) {
+        assembly ("memory-safe") {
+            let v := sload(slot)
+            out := mload(0x40)
+            switch and(v, 1)
+            case 0 {
+                mstore(out, shr(1, and(v, 0xff)))
+                mstore(add(out, 32), and(v, not(0xff)))
+                mstore(0x40, add(out, 64))
+            }
+            default {
+                let len := shr(1, v)
+                mstore(out, len)
+                mstore(0, slot)
+                let base := keccak256(0, 32)
+                let words := shr(5, add(len, 31))
+                for { let i := 0 } lt(i, words) { i := add(i, 1) } {
+                    mstore(add(add(out, 32), shl(5, i)), sload(add(base, i)))
+                }
+                mstore(0x40, add(add(out, 32), shl(5, words)))
+            }
+        }
     }
 
     /// @dev `depositPrefix[2..34]` of a prefix already in memory (at least 34 bytes).
