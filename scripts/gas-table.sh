@@ -39,8 +39,8 @@ while read -r _ rest; do
   esac
 done < <(grep -oE 'gas-table: .*' "$log")
 
-fmt() { printf "%'d" "$1" 2>/dev/null || printf "%d" "$1"; }
-export LC_NUMERIC=en_US.UTF-8
+# 1234567 -> 1,234,567
+fmt() { echo "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'; }
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')
 machine="$(uname -s) $(uname -m)${cpu:+, $cpu}"
