@@ -73,7 +73,7 @@ if [ -x scripts/check-no-std.sh ]; then
   stage no-std check scripts/check-no-std.sh
 fi
 if [ -f package.json ]; then
-  stage forge-fmt check node_modules/.bin/forge fmt --check
+  stage forge-fmt check scripts/forge fmt --check
   stage forge-test counted scripts/forge-test.sh
   stage bindings-drift check cargo run -q -p xtask --locked -- bindings --check --forge
   stage genesis-fixture-drift check cargo run -q -p xtask --locked -- genesis-fixture --check

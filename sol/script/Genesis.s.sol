@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.26;
 
-import {Script} from "forge-std/Script.sol";
+import {Script, console} from "forge-std/Script.sol";
 import {
     TransparentUpgradeableProxy
 } from "@openzeppelin/contracts/proxy/transparent/TransparentUpgradeableProxy.sol";
@@ -15,8 +15,11 @@ import {
 ///      parameters into vault slots 0 and 1, the native coin supply into the Bridge's balance.
 ///      Nothing else is created: scratch deployments are reverted before the dump.
 ///
-///      Parameters (environment variables, all optional):
-///        GENESIS_OWNER                  owner of Bridge and vaults (default: see DEFAULT_OWNER)
+///      Parameters (environment variables):
+///        GENESIS_OWNER                  owner of Bridge and vaults; required, unless
+///                                       GENESIS_DEV=true, which takes DEFAULT_OWNER, a
+///                                       well-known development key
+///        GENESIS_DEV                    true: allow the development owner (default: false)
 ///        GENESIS_PROXY_ADMIN_OWNER      owner of the ProxyAdmin (default: GENESIS_OWNER)
 ///        GENESIS_BRIDGE_BALANCE         wei held by the Bridge (default: 21,000,000 coins)
 ///        GENESIS_<VAULT>_RECIPIENT      vault recipient (default: GENESIS_OWNER)
@@ -25,8 +28,8 @@ import {
 ///          FAILED_DEPOSIT_VAULT
 ///        GENESIS_ALLOC_OUT              output path (default: sol/out/genesis-alloc.json)
 contract Genesis is Script {
-    /// @notice A development owner (the first well-known test account); set GENESIS_OWNER for
-    ///         any real chain.
+    /// @notice The development owner (the first well-known test account, whose key is
+    ///         public), taken only with GENESIS_DEV=true.
     address internal constant DEFAULT_OWNER = 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266;
 
     address internal constant LIGHT_CLIENT = 0x3100000000000000000000000000000000000001;
@@ -59,6 +62,11 @@ contract Genesis is Script {
     /// @notice Reads the parameters from the environment, builds the state, writes the alloc.
     function run() external {
         Params memory p = paramsFromEnv();
+        if (!vm.envExists("GENESIS_OWNER")) {
+            console.log(
+                "warning: GENESIS_DEV=true: the owner is the public development key", DEFAULT_OWNER
+            );
+        }
         build(p);
         string memory out = vm.envOr("GENESIS_ALLOC_OUT", string("sol/out/genesis-alloc.json"));
         vm.dumpState(out);
@@ -66,7 +74,12 @@ contract Genesis is Script {
 
     /// @notice The parameters, from the environment or their defaults.
     function paramsFromEnv() public view returns (Params memory p) {
-        p.owner = vm.envOr("GENESIS_OWNER", DEFAULT_OWNER);
+        bool ownerSet = vm.envExists("GENESIS_OWNER");
+        p.owner = chooseOwner(
+            ownerSet,
+            ownerSet ? vm.envAddress("GENESIS_OWNER") : address(0),
+            vm.envOr("GENESIS_DEV", false)
+        );
         p.proxyAdminOwner = vm.envOr("GENESIS_PROXY_ADMIN_OWNER", p.owner);
         p.bridgeBalance = vm.envOr("GENESIS_BRIDGE_BALANCE", uint256(21_000_000 ether));
         string[4] memory names =
@@ -77,6 +90,23 @@ contract Genesis is Script {
             p.vaultMinWithdraws[i] =
                 vm.envOr(string.concat("GENESIS_", names[i], "_MIN_WITHDRAW"), uint256(0.5 ether));
         }
+    }
+
+    /// @notice The owner of the Bridge and vaults: the one given, else — only when the
+    ///         development flag is set — DEFAULT_OWNER. [ours] Without either the script
+    ///         refuses to run: the owner controls the Bridge's settings and, by default, the
+    ///         upgrades and the vaults' payouts, so a forgotten GENESIS_OWNER must not hand them
+    ///         to a key everyone knows.
+    /// @param ownerSet whether GENESIS_OWNER was given
+    /// @param owner its value
+    /// @param dev whether GENESIS_DEV=true
+    function chooseOwner(bool ownerSet, address owner, bool dev) public pure returns (address) {
+        if (ownerSet) return owner;
+        require(
+            dev,
+            "GENESIS_OWNER is not set: give the owner of the Bridge and vaults, or set GENESIS_DEV=true to use the public development key 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266 (never for a real chain)"
+        );
+        return DEFAULT_OWNER;
     }
 
     /// @notice Places every system contract at its address with its genesis storage.

@@ -9,7 +9,8 @@ import {BitcoinTx} from "./lib/BitcoinTx.sol";
 /// @dev Storage (fixed by the spec): slot 0 `blockNumber` (next height to record), slot 1
 ///      `blockHashes`, slot 2 `witnessRoots`, slot 3 `coinbaseDepths`. The node validates every
 ///      header before it calls `setBlockInfo` (spec/bitcoin.md).
-///      [ours] A block hash that was never recorded, and a zero leaf, never verify.
+///      [ours] A block hash that was never recorded, a zero leaf, and an index ≥ 2^depth
+///      never verify.
 contract BitcoinLightClient {
     /// @notice The node's system caller; the only account that may record blocks.
     address public constant SYSTEM_CALLER = 0xdeaDDeADDEaDdeaDdEAddEADDEAdDeadDEADDEaD;
@@ -142,9 +143,11 @@ contract BitcoinLightClient {
             _blockHeader.length == 80 && BitcoinTx.hash256(_blockHeader) == blockHash,
             "Invalid block header"
         );
-        require(_hasDepth(_proof, coinbaseDepths[blockHash]), "Invalid proof length");
+        uint256 depth = coinbaseDepths[blockHash];
+        require(_hasDepth(_proof, depth), "Invalid proof length");
+        if (!_indexFits(_index, depth)) return false;
         bytes32 merkleRoot = bytes32(_blockHeader[36:68]);
-        return BitcoinTx.merkleRoot(_txId, _proof, _index) == merkleRoot;
+        return _walk(_txId, _proof, _index) == merkleRoot;
     }
 
     /// @dev [ours] A block that was never recorded reads as root 0 and depth 0, like a
@@ -162,7 +165,44 @@ contract BitcoinLightClient {
             return false;
         }
         require(_hasDepth(_proof, depth), "Invalid proof length");
-        return BitcoinTx.merkleRoot(_wtxId, _proof, _index) == root;
+        if (!_indexFits(_index, depth)) return false;
+        return _walk(_wtxId, _proof, _index) == root;
+    }
+
+    /// @dev [ours] Whether `index < 2^depth`: a tree of that depth has no leaf beyond, and the
+    ///      walk would ignore the extra bits (one leaf would verify at many indexes).
+    function _indexFits(uint256 index, uint256 depth) internal pure returns (bool) {
+        return depth >= 256 || index >> depth == 0;
+    }
+
+    /// @dev The root reached from `leaf` through the 32-byte siblings of `_proof` (a whole
+    ///      number of them, checked by the caller), hashing in scratch space: bit i of `index`
+    ///      set means the sibling at level i is on the left.
+    function _walk(bytes32 leaf, bytes calldata _proof, uint256 index)
+        internal
+        view
+        returns (bytes32 node)
+    {
+        assembly ("memory-safe") {
+            node := leaf
+            let end := add(_proof.offset, _proof.length)
+            for { let p := _proof.offset } lt(p, end) { p := add(p, 32) } {
+                let sibling := calldataload(p)
+                switch and(index, 1)
+                case 1 {
+                    mstore(0, sibling)
+                    mstore(32, node)
+                }
+                default {
+                    mstore(0, node)
+                    mstore(32, sibling)
+                }
+                index := shr(1, index)
+                if iszero(staticcall(gas(), 2, 0, 64, 0, 32)) { revert(0, 0) }
+                if iszero(staticcall(gas(), 2, 0, 32, 0, 32)) { revert(0, 0) }
+                node := mload(0)
+            }
+        }
     }
 
     /// @dev Whether `_proof` is exactly `depth` 32-byte nodes (no overflow for any depth).

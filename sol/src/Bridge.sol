@@ -9,6 +9,7 @@ import {
 } from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
 import {BitcoinLightClient} from "./BitcoinLightClient.sol";
 import {BitcoinTx} from "./lib/BitcoinTx.sol";
+import {BitcoinTxCalldata} from "./lib/BitcoinTxCalldata.sol";
 import {BytesLib} from "./lib/BytesLib.sol";
 
 /// @title Bridge
@@ -57,6 +58,9 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
     uint256 public constant SAT_TO_WEI = 1e10;
     /// @notice Value of the payout transaction's anchor output, in satoshis.
     uint256 public constant PAYOUT_ANCHOR_OUTPUT_AMOUNT = 240;
+    /// @notice [ours] Gas a deposit keeps back from the recipient for the event and the
+    ///         transfer to the failed-deposit vault.
+    uint256 internal constant DEPOSIT_FALLBACK_GAS = 50_000;
     /// @notice The failed-deposit vault set by `initialize`.
     address internal constant INITIAL_FAILED_DEPOSIT_VAULT =
         0x3100000000000000000000000000000000000007;
@@ -265,6 +269,10 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
 
     /// @notice Pays `depositAmount` to the address committed in a move transaction proven on
     ///         Bitcoin. System caller or operator; not paused.
+    /// @dev [ours] The transfer to the recipient copies no return data and leaves
+    ///      `DEPOSIT_FALLBACK_GAS` for the rest: a recipient that reverts with megabytes of
+    ///      return data, burns all its gas or re-enters only sends the coins to the
+    ///      failed-deposit vault (`DepositTransferFailed`); it can never make `deposit` fail.
     /// @param moveTx the move transaction: one input spending the deposit script leaf
     /// @param proof its witness-tree proof against a block recorded in the light client
     /// @param shaScriptPubkeys sha256 of the spent output's scriptPubKey (BIP-341
@@ -274,32 +282,56 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
         MerkleProof calldata proof,
         bytes32 shaScriptPubkeys
     ) external onlySystemOrOperator whenNotPaused {
-        (bytes32 wtxId, bytes memory witness0) = _verifyMoveLikeTx(moveTx, proof, shaScriptPubkeys);
+        uint256 slot;
+        assembly {
+            slot := depositPrefix.slot
+        }
+        bytes memory prefix = _loadBytes(slot);
+        (bytes32 wtxId, bytes32 txId, uint256 script, uint256 scriptEnd) =
+            _verifyMoveLikeTx(moveTx, proof, shaScriptPubkeys, prefix);
 
-        bytes32 txId = BitcoinTx.txid(moveTx.version, moveTx.vin, moveTx.vout, moveTx.locktime);
-        require(!processedTxIds[txId], "txId already spent");
-        processedTxIds[txId] = true;
-        depositTxIds.push(txId);
-        uint256 depositId = depositTxIds.length - 1;
+        // processedTxIds[txId] and depositTxIds.push(txId), each slot computed once.
+        uint256 key;
+        bool spent;
+        assembly {
+            mstore(0, txId)
+            mstore(32, processedTxIds.slot)
+            key := keccak256(0, 64)
+            spent := sload(key)
+        }
+        require(!spent, "txId already spent");
+        uint256 depositId;
+        assembly {
+            sstore(key, 1)
+            let lengthSlot := depositTxIds.slot
+            depositId := sload(lengthSlot)
+            sstore(lengthSlot, add(depositId, 1))
+            mstore(0, lengthSlot)
+            sstore(add(keccak256(0, 32), depositId), txId)
+        }
 
-        bytes memory script = _scriptItem(witness0);
-        bytes memory prefix = depositPrefix;
-        bytes memory suffix = depositSuffix;
-        require(script.length == prefix.length + 20 + suffix.length, "Invalid script length");
-        require(script.slice(0, prefix.length).equal(prefix), "Invalid deposit script");
-        require(
-            script.slice(prefix.length + 20, suffix.length).equal(suffix), "Invalid script suffix"
-        );
-        address recipient = address(bytes20(script.slice(prefix.length, 20)));
+        assembly {
+            slot := depositSuffix.slot
+        }
+        bytes memory suffix = _loadBytes(slot);
+        uint256 prefixLen = prefix.length;
+        require(scriptEnd - script == prefixLen + 20 + suffix.length, "Invalid script length");
+        require(_calldataEquals(script, prefix), "Invalid deposit script");
+        require(_calldataEquals(script + prefixLen + 20, suffix), "Invalid script suffix");
+        address recipient;
+        assembly {
+            recipient := shr(96, calldataload(add(script, prefixLen)))
+        }
 
         uint256 amount = depositAmount;
-        (bool success,) = recipient.call{value: amount}("");
-        if (success) {
+        if (_send(recipient, amount, _gasForRecipient())) {
             emit Deposit(wtxId, txId, recipient, block.timestamp, depositId);
         } else {
             emit DepositTransferFailed(wtxId, txId, recipient, block.timestamp, depositId);
-            (success,) = failedDepositVault.call{value: amount}("");
-            require(success, "Failed to send to failed deposit vault");
+            require(
+                _send(failedDepositVault, amount, gasleft()),
+                "Failed to send to failed deposit vault"
+            );
         }
     }
 
@@ -318,25 +350,25 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
         require(idToReplace < depositTxIds.length, "Invalid index");
         require(replacePrefix.length != 0, "Replace script is not set");
 
-        (, bytes memory witness0) = _verifyMoveLikeTx(replaceTx, proof, shaScriptPubkeys);
+        (, bytes32 newTxId, uint256 script, uint256 scriptEnd) =
+            _verifyMoveLikeTx(replaceTx, proof, shaScriptPubkeys, depositPrefix);
 
-        bytes32 newTxId =
-            BitcoinTx.txid(replaceTx.version, replaceTx.vin, replaceTx.vout, replaceTx.locktime);
         require(!processedTxIds[newTxId], "txId already used to replace");
         processedTxIds[newTxId] = true;
         bytes32 oldTxId = depositTxIds[idToReplace];
         depositTxIds[idToReplace] = newTxId;
 
-        bytes memory script = _scriptItem(witness0);
         bytes memory prefix = replacePrefix;
         bytes memory suffix = replaceSuffix;
-        require(script.length == prefix.length + 32 + suffix.length, "Invalid script length");
-        require(script.slice(0, prefix.length).equal(prefix), "Invalid replace script prefix");
-        require(
-            script.slice(prefix.length + 32, suffix.length).equal(suffix),
-            "Invalid replace script suffix"
-        );
-        require(script.readBytes32(prefix.length) == oldTxId, "Invalid txId to replace provided");
+        uint256 prefixLen = prefix.length;
+        require(scriptEnd - script == prefixLen + 32 + suffix.length, "Invalid script length");
+        require(_calldataEquals(script, prefix), "Invalid replace script prefix");
+        require(_calldataEquals(script + prefixLen + 32, suffix), "Invalid replace script suffix");
+        bytes32 named;
+        assembly {
+            named := calldataload(add(script, prefixLen))
+        }
+        require(named == oldTxId, "Invalid txId to replace provided");
 
         emit DepositReplaced(idToReplace, oldTxId, newTxId);
     }
@@ -351,7 +383,9 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
     /// @param txId txid of the user's UTXO (little-endian)
     /// @param outputId output index of the user's UTXO (little-endian)
     function withdraw(bytes32 txId, bytes4 outputId) public payable whenNotPaused {
-        require(msg.value == depositAmount, "Invalid withdraw amount");
+        uint256 amount = depositAmount;
+        require(amount != 0, "Bridge is not initialized");
+        require(msg.value == amount, "Invalid withdraw amount");
         _recordWithdrawal(txId, outputId);
     }
 
@@ -364,8 +398,10 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
         payable
         whenNotPaused
     {
+        uint256 amount = depositAmount;
+        require(amount != 0, "Bridge is not initialized");
         require(txIds.length == outputIds.length, "Length mismatch");
-        require(msg.value == depositAmount * txIds.length, "Invalid withdraw amount");
+        require(msg.value == amount * txIds.length, "Invalid withdraw amount");
         for (uint256 i = 0; i < txIds.length; i++) {
             _recordWithdrawal(txIds[i], outputIds[i]);
         }
@@ -388,6 +424,7 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
         bytes calldata blockHeader,
         bytes calldata withdrawalAddressPubKey
     ) external payable {
+        require(depositAmount != 0, "Bridge is not initialized");
         bytes32 prepareTxId = _verifyPrepareTx(prepareTx, prepareProof, blockHeader);
         (bytes memory payoutInput, bytes memory payoutOutput) =
             _checkPayoutShape(payoutTx, withdrawalAddressPubKey);
@@ -403,6 +440,10 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
         bytes memory payoutWitness = BitcoinTx.witnessAt(payoutTx.witness, 0);
         require(BitcoinTx.witnessItemCount(payoutWitness) >= 1, "Invalid signature length");
         bytes memory signature = BitcoinTx.itemData(BitcoinTx.witnessItemAt(payoutWitness, 0));
+        // [ours] A SIGHASH_SINGLE|ANYONECANPAY signature is 65 bytes, its type byte last; any
+        // other payout signature is invalid on Bitcoin.
+        require(signature.length == 65, "Invalid signature length");
+        require(signature[64] == 0x83, "Invalid sighash type");
         require(_isSchnorrSigValid(outputKey, sighash, signature), "Invalid signature");
 
         emit SafeWithdrawal(
@@ -429,66 +470,168 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
     // Internals
     // ---------------------------------------------------------------------------------------
 
-    /// @dev Deposit steps 1–3 (spec §Bridge): well-formed pieces, wtxid proven in the witness
-    ///      tree, one input, script-path SIGHASH_DEFAULT signature under the aggregated key.
-    ///      Returns the wtxid and the input's witness stack.
+    /// @dev Deposit steps 1–3 (spec §Bridge), reading the transaction once where it lies in
+    ///      calldata: well-formed pieces, wtxid proven in the witness tree, one input, a 64- or
+    ///      65-byte signature and at least 3 witness items, script-path SIGHASH_DEFAULT
+    ///      signature under the aggregated key `depositPrefix[2..34]` (`prefix`, read once by
+    ///      the caller). Returns the wtxid, the txid, and where witness item 1 (the script,
+    ///      with its length prefix) lies in calldata.
     function _verifyMoveLikeTx(
         Transaction calldata txn,
         MerkleProof calldata proof,
-        bytes32 shaScriptPubkeys
-    ) internal view returns (bytes32 wtxId, bytes memory witness0) {
-        (bool ok, uint256 nIns) = BitcoinTx.validateVin(txn.vin);
-        require(ok, "Vin is not properly formatted");
-        (ok,) = BitcoinTx.validateVout(txn.vout);
-        require(ok, "Vout is not properly formatted");
-        require(BitcoinTx.validateWitness(txn.witness, nIns), "Witness is not properly formatted");
-        wtxId = BitcoinTx.wtxid(txn.version, txn.flag, txn.vin, txn.vout, txn.witness, txn.locktime);
-        require(
-            LIGHT_CLIENT.verifyInclusion(
-                proof.blockHeight, wtxId, proof.intermediateNodes, proof.index
-            ),
-            "Transaction is not in block"
-        );
-        require(nIns == 1, "Only one input allowed");
-
-        witness0 = BitcoinTx.witnessAt(txn.witness, 0);
-        uint256 nItems = BitcoinTx.witnessItemCount(witness0);
-        require(nItems >= 1, "Invalid signature length");
-        bytes memory signature = BitcoinTx.itemData(BitcoinTx.witnessItemAt(witness0, 0));
-        require(signature.length == 64 || signature.length == 65, "Invalid signature length");
-        require(nItems >= 3, "Invalid witness items");
-
-        require(
-            _isSchnorrSigValid(
-                bytes32(getAggregatedKey()),
-                _scriptPathSighash(txn, witness0, shaScriptPubkeys),
-                signature
-            ),
-            "Invalid signature"
-        );
+        bytes32 shaScriptPubkeys,
+        bytes memory prefix
+    ) internal view returns (bytes32 wtxId, bytes32 txId, uint256 script, uint256 scriptEnd) {
+        (uint256 failed, BitcoinTxCalldata.Move memory m) =
+            BitcoinTxCalldata.parse(txn.vin, txn.vout, txn.witness);
+        require(failed != 1, "Vin is not properly formatted");
+        require(failed != 2, "Vout is not properly formatted");
+        require(failed != 3, "Witness is not properly formatted");
+        (wtxId, txId) = BitcoinTxCalldata.txHashes(m, txn.version, txn.flag, txn.locktime);
+        _requireIncluded(proof, wtxId);
+        require(m.nIns == 1, "Only one input allowed");
+        (script, scriptEnd) = _checkSignature(txn, m, shaScriptPubkeys, prefix);
     }
 
-    /// @dev BIP-341 SIGHASH_DEFAULT script-path sighash of the single input: amount =
-    ///      depositAmount in sats, tapleaf = witness item 1 under the control block's version.
-    function _scriptPathSighash(
+    /// @dev Deposit steps 2–3 after the one-input check: signature item of 64 or 65 bytes, at
+    ///      least 3 items, the script-path signature valid under the aggregated key. Returns
+    ///      where witness item 1 lies.
+    function _checkSignature(
         Transaction calldata txn,
-        bytes memory witness0,
-        bytes32 shaScriptPubkeys
-    ) internal view returns (bytes32) {
-        bytes memory script = BitcoinTx.witnessItemAt(witness0, 1);
-        bytes memory controlBlock = BitcoinTx.itemData(BitcoinTx.witnessItemAt(witness0, 2));
-        require(controlBlock.length != 0, "Invalid signature");
-        return BitcoinTx.sighashScriptPathDefault(
+        BitcoinTxCalldata.Move memory m,
+        bytes32 shaScriptPubkeys,
+        bytes memory prefix
+    ) internal view returns (uint256 script, uint256 scriptEnd) {
+        uint256 nItems = m.nItems;
+        require(nItems >= 1, "Invalid signature length");
+        require(m.sigLen == 64 || m.sigLen == 65, "Invalid signature length");
+        require(nItems >= 3, "Invalid witness items");
+        require(m.controlLen != 0, "Invalid signature");
+        bytes32 sighash = BitcoinTxCalldata.scriptPathSighash(
+            m,
             txn.version,
             txn.locktime,
-            BitcoinTx.inputAt(txn.vin, 0),
             // `initialize` keeps depositAmount / SAT_TO_WEI within uint64.
             // forge-lint: disable-next-line(unsafe-typecast)
             uint64(depositAmount / SAT_TO_WEI),
-            shaScriptPubkeys,
-            BitcoinTx.outputsBody(txn.vout),
-            BitcoinTx.tapleafHash(controlBlock[0] & 0xfe, script)
+            shaScriptPubkeys
         );
+        require(_schnorrOk(_aggregatedKey(prefix), sighash, m.sig), "Invalid signature");
+        return (m.script, m.scriptEnd);
+    }
+
+    /// @dev Deposit step 1: `wtxId` is proven in the witness tree of the block recorded at
+    ///      `proof.blockHeight` (the light client's own reverts, such as "Invalid proof length",
+    ///      pass through).
+    function _requireIncluded(MerkleProof calldata proof, bytes32 wtxId) internal view {
+        bytes calldata nodes = proof.intermediateNodes;
+        uint256 height = proof.blockHeight;
+        uint256 index = proof.index;
+        bool ok;
+        assembly ("memory-safe") {
+            let buf := mload(0x40)
+            // verifyInclusion(uint256,bytes32,bytes,uint256)
+            mstore(buf, shl(224, 0x4ffd344a))
+            mstore(add(buf, 4), height)
+            mstore(add(buf, 36), wtxId)
+            mstore(add(buf, 68), 0x80)
+            mstore(add(buf, 100), index)
+            mstore(add(buf, 132), nodes.length)
+            calldatacopy(add(buf, 164), nodes.offset, nodes.length)
+            // Pad to whole words, as the ABI wants.
+            let padded := and(add(nodes.length, 31), not(31))
+            mstore(add(add(buf, 164), nodes.length), 0)
+            if iszero(
+                staticcall(
+                    gas(),
+                    0x3100000000000000000000000000000000000001,
+                    buf,
+                    add(164, padded),
+                    0,
+                    32
+                )
+            ) {
+                returndatacopy(buf, 0, returndatasize())
+                revert(buf, returndatasize())
+            }
+            ok := and(eq(returndatasize(), 32), eq(mload(0), 1))
+        }
+        require(ok, "Transaction is not in block");
+    }
+
+    /// @dev The `bytes` value stored at `slot` (Solidity's layout: short values inline with
+    ///      2·length in the low byte, long ones as 2·length + 1 with the data at
+    ///      keccak256(slot)), read word by word into new memory.
+    function _loadBytes(uint256 slot) internal view returns (bytes memory out) {
+        assembly ("memory-safe") {
+            let v := sload(slot)
+            out := mload(0x40)
+            switch and(v, 1)
+            case 0 {
+                mstore(out, shr(1, and(v, 0xff)))
+                mstore(add(out, 32), and(v, not(0xff)))
+                mstore(0x40, add(out, 64))
+            }
+            default {
+                let len := shr(1, v)
+                mstore(out, len)
+                mstore(0, slot)
+                let base := keccak256(0, 32)
+                let words := shr(5, add(len, 31))
+                for { let i := 0 } lt(i, words) { i := add(i, 1) } {
+                    mstore(add(add(out, 32), shl(5, i)), sload(add(base, i)))
+                }
+                mstore(0x40, add(add(out, 32), shl(5, words)))
+            }
+        }
+    }
+
+    /// @dev `depositPrefix[2..34]` of a prefix already in memory (at least 34 bytes).
+    function _aggregatedKey(bytes memory prefix) internal pure returns (bytes32 key) {
+        assembly ("memory-safe") {
+            key := mload(add(prefix, 34))
+        }
+    }
+
+    /// @dev Whether the calldata at `at` starts with the bytes of `expected`.
+    function _calldataEquals(uint256 at, bytes memory expected) internal pure returns (bool same) {
+        assembly ("memory-safe") {
+            let len := mload(expected)
+            let buf := mload(0x40)
+            calldatacopy(buf, at, len)
+            same := eq(keccak256(buf, len), keccak256(add(expected, 32), len))
+        }
+    }
+
+    /// @dev The BIP-340 check at 0x200 of the 64 first bytes of the signature at calldata
+    ///      offset `sig`: true only for a 32-byte answer equal to 1.
+    function _schnorrOk(bytes32 pubKey, bytes32 messageHash, uint256 sig)
+        internal
+        view
+        returns (bool ok)
+    {
+        assembly ("memory-safe") {
+            let buf := mload(0x40)
+            mstore(buf, pubKey)
+            mstore(add(buf, 32), messageHash)
+            calldatacopy(add(buf, 64), sig, 64)
+            ok := staticcall(gas(), 0x200, buf, 128, 0, 32)
+            ok := and(ok, and(eq(returndatasize(), 32), eq(mload(0), 1)))
+        }
+    }
+
+    /// @dev Gas the deposit transfer may forward: all but `DEPOSIT_FALLBACK_GAS`, which stays
+    ///      for the event and the transfer to the failed-deposit vault.
+    function _gasForRecipient() internal view returns (uint256) {
+        uint256 left = gasleft();
+        return left > DEPOSIT_FALLBACK_GAS ? left - DEPOSIT_FALLBACK_GAS : 0;
+    }
+
+    /// @dev Sends `amount` to `to` with at most `gasLimit` gas, copying no return data.
+    function _send(address to, uint256 amount, uint256 gasLimit) internal returns (bool ok) {
+        assembly {
+            ok := call(gasLimit, to, amount, 0, 0, 0, 0)
+        }
     }
 
     /// @dev safeWithdraw: the prepare transaction is well formed and proven by txid.
@@ -562,12 +705,6 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
             spentOutput[9] == 0x51 && spentOutput[10] == 0x20, "Spent output is not a P2TR output"
         );
         outputKey = spentOutput.readBytes32(11);
-    }
-
-    /// @dev Witness item 1 (the script, with its length prefix) of a stack of exactly 3 items.
-    function _scriptItem(bytes memory witness0) internal pure returns (bytes memory) {
-        require(BitcoinTx.witnessItemCount(witness0) == 3, "Invalid witness items");
-        return BitcoinTx.witnessItemAt(witness0, 1);
     }
 
     /// @dev Checks a 64- or 65-byte signature (first 64 bytes used) through the precompile.

@@ -39,7 +39,12 @@ abstract contract FeeVault is Ownable2StepUpgradeable {
         );
         address to = recipient;
         require(to != address(0), "Recipient is not set");
-        (bool success,) = payable(to).call{value: amount}("");
+        // [ours] No return data is copied: a recipient returning megabytes cannot make the
+        // payout run out of gas after its own call succeeded.
+        bool success;
+        assembly {
+            success := call(gas(), to, amount, 0, 0, 0, 0)
+        }
         require(success, "Transfer failed");
         emit Withdrawal(to, amount);
     }

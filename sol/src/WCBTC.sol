@@ -49,7 +49,11 @@ contract WCBTC {
         require(balanceOf[msg.sender] >= wad, "Insufficient balance");
         balanceOf[msg.sender] -= wad;
         emit Withdrawal(msg.sender, wad);
-        (bool success,) = payable(msg.sender).call{value: wad}("");
+        // [ours] No return data is copied into memory.
+        bool success;
+        assembly {
+            success := call(gas(), caller(), wad, 0, 0, 0, 0)
+        }
         require(success, "Transfer failed");
     }
 

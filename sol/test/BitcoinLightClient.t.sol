@@ -167,4 +167,34 @@ contract BitcoinLightClientTest is Test {
             assertEq(lc.getBlockHash(uint256(start) + i), hashes[i]);
         }
     }
+
+    /// [ours] A leaf verifies at its index only: the same proof at `index + k·2^depth` (bits
+    /// the walk never reads) is false in all three forms.
+    function test_verifyInclusion_indexAtOrAbove2PowDepthIsFalse() public {
+        _record();
+        uint256 span = 1 << F.COINBASE_DEPTH;
+        assertTrue(lc.verifyInclusion(F.BLOCK_HASH, F.MOVE_WTXID, F.MOVE_PROOF, F.MOVE_INDEX));
+        uint256[4] memory extra = [span, 2 * span, span << 100, type(uint256).max - (span - 1)];
+        for (uint256 k = 0; k < extra.length; k++) {
+            uint256 index = F.MOVE_INDEX + extra[k];
+            assertFalse(lc.verifyInclusion(F.BLOCK_HASH, F.MOVE_WTXID, F.MOVE_PROOF, index));
+            assertFalse(lc.verifyInclusion(F.BLOCK_HEIGHT, F.MOVE_WTXID, F.MOVE_PROOF, index));
+            assertFalse(
+                lc.verifyInclusionByTxId(
+                    F.BLOCK_HEIGHT,
+                    F.PREPARE_TXID,
+                    F.BLOCK_HEADER,
+                    F.PREPARE_PROOF,
+                    F.PREPARE_INDEX + extra[k]
+                )
+            );
+        }
+    }
+
+    /// [ours] Every index of a depth-d tree below 2^d is walked; none at or above verifies.
+    function testFuzz_verifyInclusion_highBitsNeverVerify(uint256 index) public {
+        _record();
+        index = bound(index, 1 << F.COINBASE_DEPTH, type(uint256).max);
+        assertFalse(lc.verifyInclusion(F.BLOCK_HASH, F.MOVE_WTXID, F.MOVE_PROOF, index));
+    }
 }

@@ -123,4 +123,19 @@ contract GenesisTest is Test {
         assertEq(q.vaultMinWithdraws[0], 0.5 ether);
         assertEq(q.bridgeBalance, 21_000_000 ether);
     }
+
+    /// [ours] No owner given and no development flag: the script refuses, and says why.
+    function test_ownerRequiredUnlessDevFlag() public {
+        vm.expectRevert(
+            bytes(
+                "GENESIS_OWNER is not set: give the owner of the Bridge and vaults, or set GENESIS_DEV=true to use the public development key 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266 (never for a real chain)"
+            )
+        );
+        genesis.chooseOwner(false, address(0), false);
+        assertEq(
+            genesis.chooseOwner(false, address(0), true), 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
+        );
+        assertEq(genesis.chooseOwner(true, address(0xBEEF), false), address(0xBEEF));
+        assertEq(genesis.chooseOwner(true, address(0xBEEF), true), address(0xBEEF));
+    }
 }

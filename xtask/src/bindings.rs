@@ -213,10 +213,11 @@ fn compile(root: &Path) -> Result<(Vec<Contract>, Vec<PathBuf>), Error> {
     Ok((contracts, inputs))
 }
 
-/// Runs `node_modules/.bin/forge build` on `inputs` with the project's foundry.toml, writing
+/// Runs `forge build` (through `scripts/forge`) on `inputs` with the project's foundry.toml, writing
 /// its artefacts to `dir/out`.
 fn forge_build(root: &Path, inputs: &[PathBuf], dir: &Path) -> Result<(), Error> {
-    let forge = root.join("node_modules/.bin/forge");
+    // The platform binary, not the npm launcher (which loses forge's exit code).
+    let forge = root.join("scripts/forge");
     println!("running {} build into {}", forge.display(), dir.display());
     let status = std::process::Command::new(&forge)
         .current_dir(root)
@@ -541,7 +542,7 @@ fn compare_with_forge(out: &Path, contracts: &[Contract]) -> Result<(), Error> {
     }
     if !mismatches.is_empty() {
         return Err(format!(
-            "forge build output in {} differs (stale? run `node_modules/.bin/forge build`): {}",
+            "forge build output in {} differs (stale? run `scripts/forge build`): {}",
             out.display(),
             mismatches.join("; ")
         )

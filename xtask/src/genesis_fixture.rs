@@ -79,7 +79,8 @@ fn count(alloc: &Value) -> usize {
 
 /// Runs the genesis script with `env` and returns the state it dumped.
 fn forge_alloc(root: &Path, name: &str, env: &BTreeMap<String, String>) -> Result<Value, Error> {
-    let forge = root.join("node_modules/.bin/forge");
+    // The platform binary, not the npm launcher (which loses forge's exit code).
+    let forge = root.join("scripts/forge");
     // The script may only write below sol/out (foundry.toml fs_permissions).
     let out = root.join(format!(
         "sol/out/xtask-genesis-{name}-{}.json",

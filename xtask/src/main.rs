@@ -41,7 +41,7 @@ enum Command {
         /// Do not write anything; fail when the committed bindings differ from fresh ones.
         #[arg(long)]
         check: bool,
-        /// Also build with `node_modules/.bin/forge build` (into a temporary folder) and require
+        /// Also build with `scripts/forge build` (into a temporary folder) and require
         /// the same ABI and bytecode for every contract.
         #[arg(long)]
         forge: bool,

@@ -114,6 +114,10 @@ pub enum ProofError {
     /// The proof leads to a different root.
     #[error("proof does not lead to the root")]
     RootMismatch,
+    /// The leaf is 32 zero bytes: the witness tree's coinbase placeholder, never a
+    /// transaction that can be proven (the light client refuses it too).
+    #[error("a zero leaf never verifies")]
+    ZeroLeaf,
     /// The leaf is not in the list the proof is built from.
     #[error("leaf not found")]
     LeafNotFound,
@@ -212,14 +216,24 @@ impl MerkleProof {
         node
     }
 
-    /// Verifies that `leaf` is in the tree with root `root` and depth `depth`: exactly
-    /// `depth` siblings, an index below `2^depth`, and the walk ends at `root`.
+    /// Verifies that `leaf` is in the tree with root `root` and depth `depth`, with the rule
+    /// of the light client's `verifyInclusion`, check for check and in its order: a zero leaf
+    /// never verifies ([`ProofError::ZeroLeaf`]), nor does anything against a zero root at
+    /// depth 0 (the only leaf such a tree has is the zero leaf); then exactly `depth`
+    /// siblings ([`ProofError::WrongLength`], where the contract reverts "Invalid proof
+    /// length"), an index below `2^depth`, and the walk ends at `root`.
     pub fn verify(
         &self,
         leaf: &sha256d::Hash,
         root: &sha256d::Hash,
         depth: u32,
     ) -> Result<(), ProofError> {
+        if *leaf == sha256d::Hash::all_zeros() {
+            return Err(ProofError::ZeroLeaf);
+        }
+        if depth == 0 && *root == sha256d::Hash::all_zeros() {
+            return Err(ProofError::RootMismatch);
+        }
         if u32::try_from(self.siblings.len()).ok() != Some(depth) {
             return Err(ProofError::WrongLength {
                 depth,
@@ -237,6 +251,25 @@ impl MerkleProof {
         }
         Ok(())
     }
+}
+
+/// [`MerkleProof::verify`] on a proof in the light client's byte form (concatenated
+/// siblings), as `verifyInclusion` takes it: the leaf and root checks come before the length
+/// checks, so a zero leaf is [`ProofError::ZeroLeaf`] whatever the proof bytes are.
+pub fn verify_bytes(
+    leaf: &sha256d::Hash,
+    proof: &[u8],
+    index: u64,
+    root: &sha256d::Hash,
+    depth: u32,
+) -> Result<(), ProofError> {
+    if *leaf == sha256d::Hash::all_zeros() {
+        return Err(ProofError::ZeroLeaf);
+    }
+    if depth == 0 && *root == sha256d::Hash::all_zeros() {
+        return Err(ProofError::RootMismatch);
+    }
+    MerkleProof::from_bytes(proof, index)?.verify(leaf, root, depth)
 }
 
 /// Builds the proof for the transaction at `index` in the txid tree.
@@ -318,5 +351,37 @@ mod tests {
                 proof.verify(&leaves[i], &root, coinbase_depth(n)).unwrap();
             }
         }
+    }
+
+    #[test]
+    fn zero_leaf_never_verifies() {
+        // A two-leaf tree whose first leaf is zero (a witness tree's coinbase): the proof of
+        // the zero leaf is well formed and walks to the root, and is still refused.
+        let zero = sha256d::Hash::all_zeros();
+        let other = sha256d::Hash::hash(b"tx");
+        let leaves = [zero, other];
+        let root = compute_root(&leaves).unwrap().root;
+        let proof = MerkleProof::build(&leaves, 0).unwrap();
+        assert_eq!(proof.root_from(&zero), root);
+        assert_eq!(proof.verify(&zero, &root, 1), Err(ProofError::ZeroLeaf));
+        assert_eq!(
+            verify_bytes(&zero, &[0u8; 7], 0, &root, 1),
+            Err(ProofError::ZeroLeaf)
+        );
+        MerkleProof::build(&leaves, 1)
+            .unwrap()
+            .verify(&other, &root, 1)
+            .unwrap();
+    }
+
+    #[test]
+    fn zero_root_at_depth_zero_never_verifies() {
+        let leaf = sha256d::Hash::hash(b"tx");
+        let zero = sha256d::Hash::all_zeros();
+        assert_eq!(
+            verify_bytes(&leaf, &[0u8; 32], 0, &zero, 0),
+            Err(ProofError::RootMismatch)
+        );
+        assert_eq!(verify_bytes(&leaf, &[], 0, &leaf, 0), Ok(()));
     }
 }
