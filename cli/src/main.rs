@@ -3,6 +3,7 @@
 
 mod commands;
 mod output;
+mod peg_demo;
 
 use std::process::ExitCode;
 

@@ -31,6 +31,8 @@ pub mod genesis;
 pub mod light_client;
 #[cfg(feature = "std")]
 pub mod regtest;
+#[cfg(feature = "withdrawal-proof")]
+pub mod withdrawal_proof;
 
 #[cfg(feature = "evm")]
 pub mod evm;
