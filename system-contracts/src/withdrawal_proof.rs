@@ -213,11 +213,23 @@ pub fn verify_slot(proof: &AccountProof, slot: U256) -> Result<U256, ProofError>
         .ok_or(ProofError::SlotNotProven(slot))?;
     let key = Nibbles::unpack(keccak256(slot.to_be_bytes::<32>()));
     let expected = (!entry.value.is_zero()).then(|| alloy_rlp::encode(entry.value));
-    verify_proof(proof.storage_hash, key, expected, &entry.proof).map_err(|e| {
-        ProofError::StorageProof {
-            slot,
-            reason: format!("{e}"),
-        }
+    let result = verify_proof(proof.storage_hash, key.clone(), expected, &entry.proof);
+    // A zero is an absent slot (an exclusion proof), or a leaf holding the RLP of zero:
+    // some clients (anvil) keep slots written with zero in their storage trie. A trie
+    // cannot hold both, so either proves the value zero.
+    let result = match result {
+        Err(_) if entry.value.is_zero() => verify_proof(
+            proof.storage_hash,
+            key,
+            Some(alloy_rlp::encode(U256::ZERO)),
+            &entry.proof,
+        )
+        .and(Ok(())),
+        other => other,
+    };
+    result.map_err(|e| ProofError::StorageProof {
+        slot,
+        reason: format!("{e}"),
     })?;
     Ok(entry.value)
 }
