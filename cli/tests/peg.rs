@@ -371,7 +371,7 @@ fn move_tx_sign_finalize_mine_params_and_unknown_outpoints() {
     let call = Bridge::replaceDepositCall::abi_decode(&calldata).unwrap();
     assert_eq!(call.idToReplace, revm::primitives::U256::from(7));
     assert_eq!(
-        hex::encode(&call.shaScriptPubkeys),
+        hex::encode(call.shaScriptPubkeys),
         params["shaScriptPubkeys"].as_str().unwrap()[2..]
     );
 

@@ -187,7 +187,7 @@ pub fn verify_account(
         proof.code_hash,
     );
     let encoded = alloy_rlp::encode(stated);
-    match verify_proof(root, key.clone(), Some(encoded), &proof.account_proof) {
+    match verify_proof(root, key, Some(encoded), &proof.account_proof) {
         Ok(()) => Ok(()),
         Err(e) => {
             // An exclusion proof that verifies means the account is not there.
@@ -213,7 +213,7 @@ pub fn verify_slot(proof: &AccountProof, slot: U256) -> Result<U256, ProofError>
         .ok_or(ProofError::SlotNotProven(slot))?;
     let key = Nibbles::unpack(keccak256(slot.to_be_bytes::<32>()));
     let expected = (!entry.value.is_zero()).then(|| alloy_rlp::encode(entry.value));
-    let result = verify_proof(proof.storage_hash, key.clone(), expected, &entry.proof);
+    let result = verify_proof(proof.storage_hash, key, expected, &entry.proof);
     // A zero is an absent slot (an exclusion proof), or a leaf holding the RLP of zero:
     // some clients (anvil) keep slots written with zero in their storage trie. A trie
     // cannot hold both, so either proves the value zero.
