@@ -320,6 +320,10 @@ fn session_refuses_bad_partials_missing_partials_and_reused_nonces() {
         Err(MusigError::NoncesNotAggregated)
     ));
     let agg = session.aggregate_nonces().unwrap();
+    assert_eq!(
+        session.add_nonce(0, nonces[0].public()),
+        Err(MusigError::NoncesAggregated)
+    );
     let mut partials = Vec::new();
     for (signer, nonce) in ordered.iter().zip(nonces) {
         partials.push(signer.sign(&key, nonce, &agg, &msg).unwrap());

@@ -569,3 +569,54 @@ fn anvil_eth_get_proof_verifies_with_our_verifier() {
     ));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn fixture() -> &'static (B256, AccountProof) {
+    static FIXTURE: std::sync::OnceLock<(B256, AccountProof)> = std::sync::OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let (chain, _) = chain();
+        let db = chain.evm.db();
+        (
+            prover::state_root(db),
+            prover::prove(db, BRIDGE, &withdrawal_proof_slots(2)),
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A node replaced by arbitrary bytes, or cut short: refused, never a panic.
+    #[test]
+    fn arbitrary_nodes_are_refused(
+        which in any::<prop::sample::Index>(),
+        bytes in proptest::collection::vec(any::<u8>(), 0..600),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let (root, proof) = fixture();
+        let nodes: Vec<(Option<usize>, usize)> = (0..proof.account_proof.len())
+            .map(|n| (None, n))
+            .chain(proof.storage_proof.iter().enumerate().flat_map(|(s, p)| {
+                (0..p.proof.len()).map(move |n| (Some(s), n))
+            }))
+            .collect();
+        let (slot, n) = nodes[which.index(nodes.len())];
+        for replace_with_random in [true, false] {
+            let bad = mutate(proof, |p| {
+                let node = match slot {
+                    None => &mut p.account_proof[n],
+                    Some(s) => &mut p.storage_proof[s].proof[n],
+                };
+                let new = if replace_with_random {
+                    bytes.clone()
+                } else {
+                    node[..cut.index(node.len())].to_vec()
+                };
+                *node = Bytes::from(new);
+            });
+            let original = serde_json::to_vec(proof).unwrap();
+            if bad != original {
+                prop_assert!(verify_withdrawal(*root, &bad, 2).is_err());
+            }
+        }
+    }
+}

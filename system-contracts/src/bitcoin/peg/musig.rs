@@ -102,6 +102,9 @@ pub enum MusigError {
     /// The nonces must be aggregated before partial signatures are accepted.
     #[error("the nonces are not aggregated yet")]
     NoncesNotAggregated,
+    /// The nonces are aggregated: the session takes no more nonces.
+    #[error("the nonces are already aggregated")]
+    NoncesAggregated,
     /// Signing failed (the nonce belongs to another key, or the signer's own check failed).
     #[error("signing failed: {0}")]
     Signing(String),
@@ -324,10 +327,7 @@ impl<'k> SigningSession<'k> {
     pub fn add_nonce(&mut self, index: usize, nonce: PubNonce) -> Result<(), MusigError> {
         self.key.key_at(index)?;
         if self.agg_nonce.is_some() {
-            return Err(MusigError::ReusedNonce {
-                index,
-                other: index,
-            });
+            return Err(MusigError::NoncesAggregated);
         }
         for (other, seen) in self.nonces.iter().enumerate() {
             if let Some(seen) = seen {
