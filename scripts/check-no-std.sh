@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Proves that the no_std crates build for targets that have no std at all:
-# `btc-evm-precompiles` and `btc-evm-system-contracts`, both with `--no-default-features`,
+# `btc-evm-precompiles` and `btc-evm-system-contracts`, both with `--no-default-features`
+# (the latter with its `no_std` withdrawal-proof verifier, feature `withdrawal-proof`),
 # for `riscv32imac-unknown-none-elf` (a 32-bit RISC-V target without std, the zkVM family).
 # Override the list with NO_STD_TARGETS="t1 t2". (`x86_64-unknown-none` is a soft-float
 # target on which `sha2` 0.10's SHA-NI code path does not compile, so it is not a default.)
@@ -55,6 +56,7 @@ for target in "${TARGETS[@]}"; do
     cargo build --locked \
     -p btc-evm-precompiles -p btc-evm-system-contracts \
     --no-default-features \
+    --features btc-evm-system-contracts/withdrawal-proof \
     --target "$target" \
     -Zbuild-std=core,alloc
   echo "ok: btc-evm-precompiles and btc-evm-system-contracts build for $target without std"

@@ -3,6 +3,7 @@
 
 mod commands;
 mod output;
+mod peg_demo;
 
 use std::process::ExitCode;
 
@@ -34,9 +35,12 @@ enum Command {
     Spv(commands::spv::SpvCommand),
     /// Write a genesis file (geth/reth/anvil format) with the system contracts in place.
     Genesis(Box<commands::genesis::GenesisArgs>),
-    /// Bridge deposits: the `deposit` system call's arguments.
+    /// Bridge deposits: addresses, move transactions, the Bridge calls' arguments.
     #[command(subcommand)]
     Deposit(commands::deposit::DepositCommand),
+    /// Bridge withdrawal records: EIP-1186 proofs against the L2 state root.
+    #[command(subcommand)]
+    Withdrawals(commands::withdrawals::WithdrawalsCommand),
     /// Run the whole kit on in-memory chains and print what happened, with gas figures.
     Demo,
 }
@@ -49,6 +53,7 @@ fn main() -> ExitCode {
         Command::Spv(cmd) => commands::spv::run(cmd),
         Command::Genesis(args) => commands::genesis::run(*args),
         Command::Deposit(cmd) => commands::deposit::run(cmd, cli.json),
+        Command::Withdrawals(cmd) => commands::withdrawals::run(cmd, cli.json),
         Command::Demo => commands::demo::run(cli.json),
     };
     output::finish(result, cli.json)

@@ -11,6 +11,9 @@
 //!   owners, vault settings, balances — as a revm database and as a genesis JSON file.
 //! - [`regtest`] (feature `std`): signed deposit transactions and mined regtest blocks
 //!   around them, for devnets, demos and tests.
+//! - `bitcoin::peg` (feature `peg`): MuSig2 N-of-N keys, deposit addresses, move
+//!   transactions; `withdrawal_proof` (feature `withdrawal-proof`, `no_std`; prover with
+//!   `withdrawal-prover`): EIP-1186 proofs of the Bridge's withdrawal records.
 //! - [`evm`] (feature `evm`, on by default): the revm 43 hooks — fee routing, system
 //!   transactions, the [`BtcEvm`] builder and block executor. Integration guide:
 //!   `docs/integration.md`.
@@ -31,6 +34,8 @@ pub mod genesis;
 pub mod light_client;
 #[cfg(feature = "std")]
 pub mod regtest;
+#[cfg(feature = "withdrawal-proof")]
+pub mod withdrawal_proof;
 
 #[cfg(feature = "evm")]
 pub mod evm;

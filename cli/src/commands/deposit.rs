@@ -1,6 +1,12 @@
-//! `btc-evm deposit params`: the ABI-encoded arguments of `Bridge.deposit(moveTx, proof,
-//! shaScriptPubkeys)` for a move transaction in a Bitcoin block (`spec/system-contracts.md`
-//! §Bridge), computed by `btc_evm_system_contracts::bitcoin::deposit`.
+//! `btc-evm deposit …`: the peg's Bitcoin side (`spec/bridge-tooling.md`).
+//!
+//! - `address` / `replace-address`: the deposit (or replacement-deposit) address of an
+//!   N-of-N key, with its internal key, Merkle root, leaf scripts and control blocks;
+//! - `move-tx`, `sighash`, `finalize`: the unsigned move transaction, its BIP-341 sighash,
+//!   and the finished transaction from the aggregated signature;
+//! - `params`, `replace-params`, `safe-withdraw-params`: the ABI-encoded arguments of
+//!   `Bridge.deposit`, `Bridge.replaceDeposit` and `Bridge.safeWithdraw` for transactions
+//!   in a Bitcoin block (`spec/system-contracts.md` §Bridge).
 
 use std::path::{Path, PathBuf};
 
@@ -8,17 +14,40 @@ use bitcoin::{ScriptBuf, Txid};
 use btc_evm_system_contracts::bitcoin::block::parse_block;
 use btc_evm_system_contracts::bitcoin::deposit::{deposit_params, DepositParams};
 use btc_evm_system_contracts::evm::bindings::alloy_sol_types::SolCall;
+use btc_evm_system_contracts::evm::bindings::Bridge;
 use btc_evm_system_contracts::evm::system_tx::deposit_call;
 use clap::{Args, Subcommand};
+use revm::primitives::{FixedBytes, U256};
 use serde_json::json;
 
 use crate::output::{Failure, Report};
 
+mod peg;
+pub use peg::{AddressArgs, FinalizeArgs, MineArgs, MoveArgs, ReplaceAddressArgs, SignArgs};
+
 /// `deposit` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum DepositCommand {
+    /// Print the deposit address of an N-of-N key for an EVM recipient.
+    Address(AddressArgs),
+    /// Print the replacement-deposit address for a move transaction.
+    ReplaceAddress(ReplaceAddressArgs),
+    /// Print the unsigned move transaction of a deposit, with its sighash.
+    MoveTx(MoveArgs),
+    /// Print the BIP-341 sighash the signers sign for the move transaction.
+    Sighash(MoveArgs),
+    /// Check the aggregated signature and print the signed move transaction.
+    Finalize(FinalizeArgs),
+    /// Devnets: run a MuSig2 session of the given signers' secret keys over a sighash.
+    Sign(SignArgs),
+    /// Devnets: mine a regtest block holding the given transactions.
+    Mine(MineArgs),
     /// Print the ABI-encoded `deposit` call for a move transaction in a Bitcoin block.
     Params(ParamsArgs),
+    /// Print the ABI-encoded `replaceDeposit` call for a replace transaction in a block.
+    ReplaceParams(ReplaceParamsArgs),
+    /// Print the ABI-encoded `safeWithdraw` call for a prepare and a payout transaction.
+    SafeWithdrawParams(SafeWithdrawArgs),
 }
 
 /// Arguments of `deposit params`.
@@ -43,7 +72,16 @@ pub struct ParamsArgs {
 /// every argument.
 pub fn run(cmd: DepositCommand, json: bool) -> Result<Report, Failure> {
     match cmd {
+        DepositCommand::Address(args) => peg::address(args, json),
+        DepositCommand::ReplaceAddress(args) => peg::replace_address(args, json),
+        DepositCommand::MoveTx(args) => peg::move_tx(args, json, false),
+        DepositCommand::Sighash(args) => peg::move_tx(args, json, true),
+        DepositCommand::Finalize(args) => peg::finalize(args, json),
+        DepositCommand::Sign(args) => peg::sign(args),
+        DepositCommand::Mine(args) => peg::mine(args),
         DepositCommand::Params(args) => params(args, json),
+        DepositCommand::ReplaceParams(args) => replace_params(args, json),
+        DepositCommand::SafeWithdrawParams(args) => safe_withdraw_params(args, json),
     }
 }
 
@@ -71,7 +109,7 @@ fn coinbase_height(block: &bitcoin::Block) -> Option<u32> {
     }
 }
 
-fn params(args: ParamsArgs, json: bool) -> Result<Report, Failure> {
+fn build_params(args: &ParamsArgs) -> Result<DepositParams, Failure> {
     let block = read_block(&args.block)?;
     let height = match args.height {
         Some(h) => h,
@@ -85,17 +123,20 @@ fn params(args: ParamsArgs, json: bool) -> Result<Report, Failure> {
         .map(|s| hex::decode(s.trim_start_matches("0x")).map(ScriptBuf::from_bytes))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::Input(format!("prevout script: {e}")))?;
-    let params = deposit_params(&block, height, &args.txid, &scripts)
-        .map_err(|e| Failure::Input(e.to_string()))?;
-    Ok(report(&params, json))
+    deposit_params(&block, height, &args.txid, &scripts).map_err(|e| Failure::Input(e.to_string()))
+}
+
+fn params(args: ParamsArgs, json: bool) -> Result<Report, Failure> {
+    let params = build_params(&args)?;
+    let calldata = deposit_call(&params).abi_encode();
+    Ok(report(&params, json, &calldata))
 }
 
 fn hex0x(bytes: &[u8]) -> String {
     format!("0x{}", hex::encode(bytes))
 }
 
-fn report(params: &DepositParams, json: bool) -> Report {
-    let calldata = deposit_call(params).abi_encode();
+fn report(params: &DepositParams, json: bool, calldata: &[u8]) -> Report {
     let mut report = Report::default()
         .field("txid", params.txid.to_string())
         .field("wtxid", params.wtxid.to_string())
@@ -126,5 +167,123 @@ fn report(params: &DepositParams, json: bool) -> Report {
             .field("shaScriptPubkeys", hex0x(&params.sha_script_pubkeys))
             .field("arguments", hex0x(calldata.get(4..).unwrap_or_default()));
     }
-    report.field("calldata", hex0x(&calldata))
+    report.field("calldata", hex0x(calldata))
+}
+
+/// Arguments of `deposit replace-params`.
+#[derive(Debug, Args)]
+pub struct ReplaceParamsArgs {
+    #[command(flatten)]
+    params: ParamsArgs,
+    /// The deposit id whose move transaction is replaced.
+    #[arg(long)]
+    id_to_replace: u64,
+}
+
+fn replace_params(args: ReplaceParamsArgs, json: bool) -> Result<Report, Failure> {
+    let params = build_params(&args.params)?;
+    let call = deposit_call(&params);
+    let calldata = Bridge::replaceDepositCall {
+        replaceTx: call.moveTx,
+        proof: call.proof,
+        idToReplace: U256::from(args.id_to_replace),
+        shaScriptPubkeys: call.shaScriptPubkeys,
+    }
+    .abi_encode();
+    Ok(report(&params, json, &calldata).field("idToReplace", args.id_to_replace))
+}
+
+/// Arguments of `deposit safe-withdraw-params`.
+#[derive(Debug, Args)]
+pub struct SafeWithdrawArgs {
+    /// The block holding the prepare transaction: raw bytes or hex.
+    #[arg(long)]
+    block: PathBuf,
+    /// The prepare transaction's txid (display hex).
+    #[arg(long)]
+    prepare_txid: Txid,
+    /// The signed payout transaction, hex (one input spending a P2TR output of the prepare
+    /// transaction, one output, SIGHASH_SINGLE|ANYONECANPAY).
+    #[arg(long, value_name = "HEX")]
+    payout_tx: String,
+    /// Block height (default: the BIP34 height in the coinbase).
+    #[arg(long)]
+    height: Option<u32>,
+}
+
+fn safe_withdraw_params(args: SafeWithdrawArgs, _json: bool) -> Result<Report, Failure> {
+    use bitcoin::consensus::encode::{deserialize, serialize};
+    use btc_evm_system_contracts::bitcoin::deposit::TxPieces;
+    use btc_evm_system_contracts::bitcoin::merkle::MerkleProof;
+
+    let block = read_block(&args.block)?;
+    let height = match args.height {
+        Some(h) => h,
+        None => coinbase_height(&block).ok_or_else(|| {
+            Failure::Input("the coinbase has no BIP34 height: pass --height".into())
+        })?,
+    };
+    let txids: Vec<_> = block
+        .txdata
+        .iter()
+        .map(|t| t.compute_txid().to_raw_hash())
+        .collect();
+    let index = block
+        .txdata
+        .iter()
+        .position(|t| t.compute_txid() == args.prepare_txid)
+        .ok_or_else(|| {
+            Failure::Input(format!(
+                "transaction {} is not in the block",
+                args.prepare_txid
+            ))
+        })?;
+    let prepare = block
+        .txdata
+        .get(index)
+        .ok_or_else(|| Failure::Input("prepare transaction".into()))?;
+    let proof = MerkleProof::build(&txids, index).map_err(|e| Failure::Input(e.to_string()))?;
+    let payout_bytes = hex::decode(args.payout_tx.trim().trim_start_matches("0x"))
+        .map_err(|e| Failure::Input(format!("--payout-tx: not hex: {e}")))?;
+    let payout: bitcoin::Transaction = deserialize(&payout_bytes)
+        .map_err(|e| Failure::Input(format!("--payout-tx: not a transaction: {e}")))?;
+    let [output] = payout.output.as_slice() else {
+        return Err(Failure::Input(format!(
+            "--payout-tx: {} outputs, exactly one required",
+            payout.output.len()
+        )));
+    };
+    let pieces = |tx: &bitcoin::Transaction| {
+        let p = TxPieces::split(tx);
+        Bridge::Transaction {
+            version: FixedBytes(p.version),
+            flag: FixedBytes(p.flag),
+            vin: p.vin.into(),
+            vout: p.vout.into(),
+            witness: p.witness.into(),
+            locktime: FixedBytes(p.locktime),
+        }
+    };
+    let call = Bridge::safeWithdrawCall {
+        prepareTx: pieces(prepare),
+        prepareProof: Bridge::MerkleProof {
+            intermediateNodes: proof.to_bytes().into(),
+            blockHeight: U256::from(height),
+            index: U256::from(proof.index),
+        },
+        payoutTx: pieces(&payout),
+        blockHeader: serialize(&block.header).into(),
+        withdrawalAddressPubKey: output.script_pubkey.as_bytes().to_vec().into(),
+    }
+    .abi_encode();
+    Ok(Report::default()
+        .field("prepare_txid", args.prepare_txid.to_string())
+        .field("block_height", height)
+        .field("index", proof.index)
+        .field("payout_txid", payout.compute_txid().to_string())
+        .field(
+            "withdrawalAddressPubKey",
+            hex0x(output.script_pubkey.as_bytes()),
+        )
+        .field("calldata", hex0x(&call)))
 }

@@ -6,6 +6,7 @@ pub mod deposit;
 pub mod genesis;
 pub mod headers;
 pub mod spv;
+pub mod withdrawals;
 
 use btc_evm_system_contracts::bitcoin::params::ChainParams;
 

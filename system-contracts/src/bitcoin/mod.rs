@@ -14,6 +14,8 @@ pub mod deposit;
 pub mod header;
 pub mod merkle;
 pub mod params;
+#[cfg(feature = "peg")]
+pub mod peg;
 pub mod pow;
 pub mod script;
 pub mod sighash;
