@@ -76,7 +76,7 @@ pub struct BtcEvmBuilder<DB> {
     bridge_init: Option<BridgeInit>,
 }
 
-impl<DB: Database + DatabaseCommit + Clone> BtcEvmBuilder<DB> {
+impl<DB: Database + DatabaseCommit> BtcEvmBuilder<DB> {
     /// Starts from the state in `db` (usually the genesis state).
     pub fn new(db: DB) -> Self {
         BtcEvmBuilder {
@@ -284,12 +284,13 @@ impl BtcEvm<CacheDB<EmptyDB>> {
         BtcEvmBuilder::new(genesis.database()).config(ChainConfig {
             chain_id: config.chain_id,
             block_gas_limit: config.gas_limit,
+            spec: config.spec,
             ..ChainConfig::default()
         })
     }
 }
 
-impl<DB: Database + DatabaseCommit + Clone> BtcEvm<DB> {
+impl<DB: Database + DatabaseCommit> BtcEvm<DB> {
     /// Starts a builder on `db`.
     pub fn builder(db: DB) -> BtcEvmBuilder<DB> {
         BtcEvmBuilder::new(db)
@@ -466,12 +467,34 @@ impl<DB: Database + DatabaseCommit + Clone> BtcEvm<DB> {
         block: BlockEnv,
         txs: Vec<BlockTx>,
     ) -> Result<BlockOutcome, BlockError<DB::Error>> {
-        let snapshot = self.db().clone();
+        // The block runs in revm's journal and reaches the database in one commit at its
+        // end; a rejected block is undone by dropping the journal's state.
+        let _ = self.evm.ctx.journaled_state.finalize();
         let result = self.execute_txs_inner(block, txs);
-        if result.is_err() {
-            *self.db_mut() = snapshot;
+        let state = self.evm.ctx.journaled_state.finalize();
+        if result.is_ok() {
+            self.db_mut().commit(state);
         }
         result
+    }
+
+    /// Runs `tx` inside the block being built: its changes stay in the journal.
+    fn transact_in_block(&mut self, tx: TxEnv) -> Result<TxOutcome, BtcEvmError<DB::Error>> {
+        let model = core::mem::replace(&mut self.l1_fee_model, Box::new(PerByteL1Fee::default()));
+        let (result, fees) = self.run(tx, model.as_ref());
+        self.l1_fee_model = model;
+        Ok(TxOutcome {
+            result: result?,
+            fees,
+        })
+    }
+
+    /// The nonce of `address` as the block being built left it.
+    fn block_nonce(&mut self, address: Address) -> Result<u64, DB::Error> {
+        match self.evm.ctx.journaled_state.inner.state.get(&address) {
+            Some(account) => Ok(account.info.nonce),
+            None => self.nonce(address),
+        }
     }
 
     fn execute_txs_inner(
@@ -492,10 +515,12 @@ impl<DB: Database + DatabaseCommit + Clone> BtcEvm<DB> {
                             call: call.name(),
                         });
                     }
-                    let nonce = self.nonce(SYSTEM_CALLER).map_err(BlockError::Database)?;
+                    let nonce = self
+                        .block_nonce(SYSTEM_CALLER)
+                        .map_err(BlockError::Database)?;
                     let tx = call.tx_env(nonce, self.config.chain_id);
                     let TxOutcome { result, fees } = self
-                        .transact(tx)
+                        .transact_in_block(tx)
                         .map_err(|error| BlockError::Evm { index, error })?;
                     if !result.is_success() {
                         let reason = match &result {
@@ -533,7 +558,7 @@ impl<DB: Database + DatabaseCommit + Clone> BtcEvm<DB> {
                         continue;
                     }
                     let caller = tx.caller;
-                    match self.transact(tx) {
+                    match self.transact_in_block(tx) {
                         Ok(TxOutcome { result, fees }) => {
                             outcome.fees.base_fee += fees.base_fee;
                             outcome.fees.priority_fee += fees.priority_fee;

@@ -29,13 +29,16 @@ use btc_evm_precompiles::BtcEvmPrecompiles;
 use revm::context::result::{EVMError, HaltReason, InvalidTransaction};
 use revm::context::{BlockEnv, CfgEnv, Context, Evm, Journal, TxEnv};
 use revm::context_interface::journaled_state::account::JournaledAccountTr;
+use revm::context_interface::journaled_state::entry::{JournalEntry, JournalEntryTr};
 use revm::context_interface::transaction::TransactionError;
 use revm::context_interface::{Block, Cfg, JournalTr, Transaction};
 use revm::database_interface::Database;
 use revm::handler::instructions::EthInstructions;
 use revm::handler::{validation, EthFrame, EvmTr, FrameResult, Handler};
 use revm::interpreter::interpreter::EthInterpreter;
+use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, Bytes, KECCAK_EMPTY, U256};
+use revm::state::{Account, AccountInfo, EvmState};
 
 use btc_evm_bindings::{BASE_FEE_VAULT, L1_FEE_VAULT, SYSTEM_CALLER};
 
@@ -155,38 +158,89 @@ impl StateDiff {
         out
     }
 
-    /// Collects the changes of the transaction in `journal` against the state before it
-    /// (the journal's database: the executor commits after every transaction).
+    /// Collects the changes of the transaction running in `journal` against the state
+    /// before it.
+    ///
+    /// The state before the transaction is rebuilt from the journal itself (its entries
+    /// of the running transaction, undone on a copy of the accounts they name), not read
+    /// from the database: the diff is the same whether the caller commits after every
+    /// transaction or once per block.
     pub fn from_journal<DB: Database>(journal: &mut Journal<DB>) -> Result<Self, DB::Error> {
-        let Journal { database, inner } = journal;
-        let mut accounts = Vec::new();
-        for (address, account) in inner.state.iter() {
-            if !account.is_touched() {
-                continue;
+        let inner = &journal.inner;
+        // The accounts the transaction touched, with only the slots it touched.
+        let mut before = EvmState::default();
+        for entry in &inner.journal {
+            for address in entry_addresses(entry).into_iter().flatten().flatten() {
+                if before.contains_key(&address) {
+                    continue;
+                }
+                if let Some(account) = inner.state.get(&address) {
+                    let mut copy = Account::default();
+                    copy.info = account.info.clone();
+                    copy.status = account.status;
+                    copy.transaction_id = account.transaction_id;
+                    before.insert(address, copy);
+                }
             }
-            let before = database.basic(*address)?.unwrap_or_default();
-            let info = (account.info.nonce != before.nonce
-                || account.info.balance != before.balance)
-                .then_some((account.info.nonce, account.info.balance));
-            let code = (account.info.code_hash != before.code_hash
-                && account.info.code_hash != KECCAK_EMPTY)
+            if let JournalEntry::StorageChanged { address, key, .. }
+            | JournalEntry::StorageWarmed { address, key } = entry
+            {
+                let slot = inner
+                    .state
+                    .get(address)
+                    .and_then(|account| account.storage.get(key));
+                if let (Some(slot), Some(copy)) = (slot, before.get_mut(address)) {
+                    copy.storage.entry(*key).or_insert_with(|| slot.clone());
+                }
+            }
+        }
+        let after: Vec<AccountAfter> = before
+            .iter()
+            .filter_map(|(address, copy)| {
+                let account = inner.state.get(address)?;
+                let storage = copy
+                    .storage
+                    .keys()
+                    .filter_map(|key| Some((*key, account.storage.get(key)?.present_value)))
+                    .collect();
+                Some((*address, account.info.clone(), storage))
+            })
+            .collect();
+        let spurious_dragon = inner.cfg.spec.is_enabled_in(SpecId::SPURIOUS_DRAGON);
+        for entry in inner.journal.iter().rev() {
+            if can_undo(entry, &before) {
+                entry.clone().revert(&mut before, None, spurious_dragon);
+            }
+        }
+        let mut accounts = Vec::new();
+        for (address, info, slots) in after {
+            let Some(prior) = before.get(&address) else {
+                continue;
+            };
+            let changed_info = (info.nonce != prior.info.nonce
+                || info.balance != prior.info.balance)
+                .then_some((info.nonce, info.balance));
+            let code = (info.code_hash != prior.info.code_hash && info.code_hash != KECCAK_EMPTY)
                 .then(|| {
-                    account
-                        .info
-                        .code
+                    info.code
                         .as_ref()
                         .map(|c| c.original_bytes())
                         .unwrap_or_default()
                 });
-            let mut storage: Vec<(U256, U256)> = account
-                .changed_storage_slots()
-                .map(|(key, slot)| (*key, slot.present_value))
+            let mut storage: Vec<(U256, U256)> = slots
+                .into_iter()
+                .filter(|(key, value)| {
+                    prior
+                        .storage
+                        .get(key)
+                        .is_none_or(|slot| slot.present_value != *value)
+                })
                 .collect();
             storage.sort_unstable();
-            if info.is_some() || code.is_some() || !storage.is_empty() {
+            if changed_info.is_some() || code.is_some() || !storage.is_empty() {
                 accounts.push(AccountDiff {
-                    address: *address,
-                    info,
+                    address,
+                    info: changed_info,
                     code,
                     storage,
                 });
@@ -195,6 +249,52 @@ impl StateDiff {
         accounts.sort_unstable_by_key(|a| a.address);
         Ok(StateDiff { accounts })
     }
+}
+
+/// An account as the transaction left it: address, info, the slots it touched.
+type AccountAfter = (Address, AccountInfo, Vec<(U256, U256)>);
+
+/// Whether `entry` can be undone on `copy`: every account (and slot) it names is there.
+/// Entries of kinds this crate does not know change nothing the diff reads.
+fn can_undo(entry: &JournalEntry, copy: &EvmState) -> bool {
+    let Some(addresses) = entry_addresses(entry) else {
+        return false;
+    };
+    let accounts = addresses
+        .iter()
+        .flatten()
+        .all(|address| copy.contains_key(address));
+    match entry {
+        JournalEntry::StorageChanged { address, key, .. }
+        | JournalEntry::StorageWarmed { address, key } => copy
+            .get(address)
+            .is_some_and(|account| account.storage.contains_key(key)),
+        _ => accounts,
+    }
+}
+
+/// Every account a journal entry names (the ones its undo touches); `None` for a kind of
+/// entry that does not change nonce, balance, code or storage.
+#[allow(unreachable_patterns)]
+fn entry_addresses(entry: &JournalEntry) -> Option<[Option<Address>; 2]> {
+    let (first, second) = match entry {
+        JournalEntry::AccountDestroyed {
+            address, target, ..
+        } => (*address, Some(*target)),
+        JournalEntry::BalanceTransfer { from, to, .. } => (*from, Some(*to)),
+        JournalEntry::AccountWarmed { address }
+        | JournalEntry::AccountTouched { address }
+        | JournalEntry::BalanceChange { address, .. }
+        | JournalEntry::NonceChange { address, .. }
+        | JournalEntry::NonceBump { address }
+        | JournalEntry::AccountCreated { address, .. }
+        | JournalEntry::StorageChanged { address, .. }
+        | JournalEntry::StorageWarmed { address, .. }
+        | JournalEntry::TransientStorageChange { address, .. }
+        | JournalEntry::CodeChange { address, .. } => (*address, None),
+        _ => return None,
+    };
+    Some([Some(first), second])
 }
 
 /// Prices the L1 data-availability cost of a transaction from its state diff.
