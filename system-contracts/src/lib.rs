@@ -9,11 +9,14 @@
 //!   blocks once they are final, with the `setBlockInfo` arguments of fully checked blocks.
 //! - [`genesis`] (feature `evm`): the genesis state — proxies, implementations, ProxyAdmin,
 //!   owners, vault settings, balances — as a revm database and as a genesis JSON file.
-//! - [`regtest`] (feature `std`): signed deposit transactions and mined regtest blocks
-//!   around them, for devnets, demos and tests.
+//! - [`regtest`] (feature `regtest`, off by default): signed deposit transactions and mined
+//!   regtest blocks around them, for devnets, demos and tests.
 //! - [`evm`] (feature `evm`, on by default): the revm 43 hooks — fee routing, system
 //!   transactions, the [`BtcEvm`] builder and block executor. Integration guide:
 //!   `docs/integration.md`.
+//! - [`alloy`] (feature `evm`): the same chain for alloy-evm and reth-style nodes — the
+//!   [`BtcEvmFactory`](alloy::BtcEvmFactory) and the
+//!   [`BtcBlockExecutor`](alloy::BtcBlockExecutor).
 //!
 //! The Bitcoin core is `no_std` + `alloc`: `--no-default-features` builds only it. The `std`
 //! feature adds `std` error impls through its dependencies; `evm` implies `std`.
@@ -29,9 +32,11 @@ pub mod bitcoin;
 #[cfg(feature = "evm")]
 pub mod genesis;
 pub mod light_client;
-#[cfg(feature = "std")]
+#[cfg(feature = "regtest")]
 pub mod regtest;
 
+#[cfg(feature = "evm")]
+pub mod alloy;
 #[cfg(feature = "evm")]
 pub mod evm;
 #[cfg(feature = "evm")]

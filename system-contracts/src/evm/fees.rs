@@ -25,6 +25,7 @@ use core::marker::PhantomData;
 
 use alloc::vec::Vec;
 
+use alloy_evm::precompiles::PrecompilesMap;
 use btc_evm_precompiles::BtcEvmPrecompiles;
 use revm::context::result::{EVMError, HaltReason, InvalidTransaction};
 use revm::context::{BlockEnv, CfgEnv, Context, Evm, Journal, TxEnv};
@@ -35,10 +36,12 @@ use revm::context_interface::{Block, Cfg, JournalTr, Transaction};
 use revm::database_interface::Database;
 use revm::handler::instructions::EthInstructions;
 use revm::handler::{validation, EthFrame, EvmTr, FrameResult, Handler};
+use revm::inspector::InspectorHandler;
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, Bytes, KECCAK_EMPTY, U256};
 use revm::state::{Account, AccountInfo, EvmState};
+use revm::Inspector;
 
 use btc_evm_bindings::{BASE_FEE_VAULT, L1_FEE_VAULT, SYSTEM_CALLER};
 
@@ -51,6 +54,16 @@ pub type BtcEvmInner<DB> = Evm<
     (),
     EthInstructions<EthInterpreter, BtcEvmContext<DB>>,
     BtcEvmPrecompiles,
+    EthFrame<EthInterpreter>,
+>;
+
+/// The revm EVM inside [`BtcAlloyEvm`](crate::alloy::BtcAlloyEvm): mainnet instructions
+/// and frames, our precompiles in alloy-evm's [`PrecompilesMap`], inspector `I`.
+pub type BtcAlloyRevm<DB, I> = Evm<
+    BtcEvmContext<DB>,
+    I,
+    EthInstructions<EthInterpreter, BtcEvmContext<DB>>,
+    PrecompilesMap,
     EthFrame<EthInterpreter>,
 >;
 
@@ -79,6 +92,15 @@ pub enum BtcTxError {
 }
 
 impl TransactionError for BtcTxError {}
+
+impl alloy_evm::InvalidTxError for BtcTxError {
+    fn as_invalid_tx_err(&self) -> Option<&InvalidTransaction> {
+        match self {
+            BtcTxError::Eth(error) => Some(error),
+            BtcTxError::L1FeeNotCovered { .. } | BtcTxError::SystemTxGasPrice => None,
+        }
+    }
+}
 
 /// One account's changes in a transaction.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -340,20 +362,23 @@ pub struct FeesPaid {
     pub l1_fee: U256,
 }
 
-/// The mainnet handler plus fee routing; one per transaction.
-pub struct FeeHandler<'a, DB> {
+/// The mainnet handler plus fee routing; one per transaction. It drives any revm EVM over
+/// the mainnet context and frames — [`BtcEvmInner`] with [`BtcEvmPrecompiles`], or the EVM
+/// of [`BtcEvmFactory`](crate::alloy::BtcEvmFactory) with alloy-evm's `PrecompilesMap` and
+/// an inspector ([`InspectorHandler`]).
+pub struct FeeHandler<'a, DB, EVM = BtcEvmInner<DB>> {
     l1_fee_model: &'a dyn L1FeeModel,
     paid: Cell<FeesPaid>,
-    _db: PhantomData<DB>,
+    _evm: PhantomData<fn() -> (DB, EVM)>,
 }
 
-impl<'a, DB> FeeHandler<'a, DB> {
+impl<'a, DB, EVM> FeeHandler<'a, DB, EVM> {
     /// A handler pricing the L1 fee with `l1_fee_model`.
     pub fn new(l1_fee_model: &'a dyn L1FeeModel) -> Self {
         FeeHandler {
             l1_fee_model,
             paid: Cell::new(FeesPaid::default()),
-            _db: PhantomData,
+            _evm: PhantomData,
         }
     }
 
@@ -363,12 +388,16 @@ impl<'a, DB> FeeHandler<'a, DB> {
     }
 }
 
-fn is_system<DB: Database>(evm: &BtcEvmInner<DB>) -> bool {
-    evm.ctx.tx.caller == SYSTEM_CALLER
+fn is_system<DB: Database>(ctx: &BtcEvmContext<DB>) -> bool {
+    ctx.tx.caller == SYSTEM_CALLER
 }
 
-impl<DB: Database> Handler for FeeHandler<'_, DB> {
-    type Evm = BtcEvmInner<DB>;
+impl<DB, EVM> Handler for FeeHandler<'_, DB, EVM>
+where
+    DB: Database,
+    EVM: EvmTr<Context = BtcEvmContext<DB>, Frame = EthFrame<EthInterpreter>>,
+{
+    type Evm = EVM;
     type Error = BtcEvmError<DB::Error>;
     type HaltReason = HaltReason;
 
@@ -376,16 +405,17 @@ impl<DB: Database> Handler for FeeHandler<'_, DB> {
     /// the base-fee check.
     fn validate_env(&self, evm: &mut Self::Evm) -> Result<(), Self::Error> {
         self.paid.set(FeesPaid::default());
-        if !is_system(evm) {
-            return validation::validate_env(evm.ctx());
+        let ctx = evm.ctx();
+        if !is_system(ctx) {
+            return validation::validate_env(&mut *ctx);
         }
-        if evm.ctx.tx.gas_price != 0 || evm.ctx.tx.gas_priority_fee.unwrap_or(0) != 0 {
+        if ctx.tx.gas_price != 0 || ctx.tx.gas_priority_fee.unwrap_or(0) != 0 {
             return Err(EVMError::Transaction(BtcTxError::SystemTxGasPrice));
         }
         // The base-fee rule is waived by validating against a zero base fee.
-        let basefee = core::mem::take(&mut evm.ctx.block.basefee);
-        let result = validation::validate_env(evm.ctx());
-        evm.ctx.block.basefee = basefee;
+        let basefee = core::mem::take(&mut ctx.block.basefee);
+        let result = validation::validate_env(&mut *ctx);
+        ctx.block.basefee = basefee;
         result
     }
 
@@ -395,23 +425,25 @@ impl<DB: Database> Handler for FeeHandler<'_, DB> {
         evm: &mut Self::Evm,
         exec_result: &mut FrameResult,
     ) -> Result<(), Self::Error> {
-        if is_system(evm) || evm.ctx.cfg.is_fee_charge_disabled() {
+        let ctx = evm.ctx();
+        if is_system(ctx) || ctx.cfg.is_fee_charge_disabled() {
             return Ok(());
         }
         let gas = exec_result.gas();
         let used = u128::from(gas.used().saturating_sub(gas.reservoir()));
-        let basefee = u128::from(evm.ctx.block.basefee());
-        let price = evm.ctx.tx.effective_gas_price(basefee);
+        let basefee = u128::from(ctx.block.basefee());
+        let price = ctx.tx.effective_gas_price(basefee);
         let base_fee = U256::from(basefee.min(price)).saturating_mul(U256::from(used));
         let priority_fee =
             U256::from(price.saturating_sub(basefee)).saturating_mul(U256::from(used));
 
         // The diff is taken before any vault is credited, so that the fees do not price
         // themselves.
-        let diff = StateDiff::from_journal(&mut evm.ctx.journaled_state)?;
+        let diff = StateDiff::from_journal(&mut ctx.journaled_state)?;
         let l1_fee = self.l1_fee_model.l1_fee(&diff);
-        let sender = evm.ctx.tx.caller();
-        let journal = &mut evm.ctx.journaled_state;
+        let sender = ctx.tx.caller();
+        let beneficiary = ctx.block.beneficiary();
+        let journal = &mut ctx.journaled_state;
         if !l1_fee.is_zero() {
             let (balance, paid) = {
                 let mut account = journal.load_account_mut(sender)?.data;
@@ -430,7 +462,6 @@ impl<DB: Database> Handler for FeeHandler<'_, DB> {
                 .data
                 .incr_balance(l1_fee);
         }
-        let beneficiary = evm.ctx.block.beneficiary();
         journal
             .load_account_mut(beneficiary)?
             .data
@@ -446,4 +477,12 @@ impl<DB: Database> Handler for FeeHandler<'_, DB> {
         });
         Ok(())
     }
+}
+
+impl<DB, I> InspectorHandler for FeeHandler<'_, DB, BtcAlloyRevm<DB, I>>
+where
+    DB: alloy_evm::Database,
+    I: Inspector<BtcEvmContext<DB>, EthInterpreter>,
+{
+    type IT = EthInterpreter;
 }
