@@ -128,7 +128,9 @@ impl DemoReport {
     fn receipts(&mut self, outcome: &BlockOutcome) {
         for r in &outcome.receipts {
             let label = match &r.kind {
-                btc_evm_system_contracts::evm::ReceiptKind::System(name) => format!("system {name}"),
+                btc_evm_system_contracts::evm::ReceiptKind::System(name) => {
+                    format!("system {name}")
+                }
                 btc_evm_system_contracts::evm::ReceiptKind::User => "user tx".to_string(),
             };
             let status = if r.success {
