@@ -43,6 +43,6 @@ pub mod evm;
 pub use evm::BtcEvm;
 
 /// The integration guide (`docs/integration.md`), whose snippets run as doc tests.
-#[cfg(all(doctest, feature = "evm"))]
+#[cfg(all(doctest, feature = "evm", feature = "regtest"))]
 #[doc = include_str!("../../docs/integration.md")]
 pub struct IntegrationGuide;
