@@ -5,7 +5,7 @@
 
 use btc_evm_system_contracts::evm::bindings::{BASE_FEE_VAULT, L1_FEE_VAULT, PRIORITY_FEE_VAULT};
 use btc_evm_system_contracts::evm::{
-    BlockError, BlockTx, BtcEvm, PerByteL1Fee, SystemCall, DEFAULT_CHAIN_ID,
+    BlockTx, BtcEvm, L2BlockError, PerByteL1Fee, SystemCall, DEFAULT_CHAIN_ID,
 };
 use revm::context::TxEnv;
 use revm::database::{CacheDB, EmptyDB};
@@ -189,7 +189,7 @@ fn a_rejected_block_leaves_a_database_that_cannot_be_cloned_as_it_was() {
     let error = evm.execute_txs(block.clone(), txs).expect_err("rejected");
     assert!(matches!(
         error,
-        BlockError::SystemTxAfterUserTx { index: 1, .. }
+        L2BlockError::SystemTxAfterUserTx { index: 1, .. }
     ));
     assert_eq!(evm.balance(ALICE).unwrap(), U256::from(START));
     assert_eq!(evm.nonce(ALICE).unwrap(), 0);

@@ -13,7 +13,7 @@ use btc_evm_system_contracts::evm::bindings::{
 };
 use btc_evm_system_contracts::evm::system_tx::SystemTxError;
 use btc_evm_system_contracts::evm::{
-    BlockError, BlockTx, PerByteL1Fee, ReceiptKind, SystemCall, SystemInputs,
+    BlockTx, L2BlockError, PerByteL1Fee, ReceiptKind, SystemCall, SystemInputs,
 };
 use evm_common::*;
 use revm::primitives::{FixedBytes, U256};
@@ -117,7 +117,7 @@ fn deposit_pays_the_recipient_and_replay_is_rejected() {
         )
         .unwrap_err();
     match err {
-        BlockError::SystemTxFailed { call, reason, .. } => {
+        L2BlockError::SystemTxFailed { call, reason, .. } => {
             assert_eq!(call, "deposit");
             assert_eq!(reason, "txId already spent");
         }
@@ -155,7 +155,7 @@ fn deposit_with_a_wrong_signature_rejects_the_block_and_records_nothing() {
         )
         .unwrap_err();
     match err {
-        BlockError::SystemTxFailed {
+        L2BlockError::SystemTxFailed {
             call,
             reason,
             index,
@@ -197,7 +197,7 @@ fn invalid_header_is_never_recorded() {
         .unwrap_err();
     assert!(matches!(
         err,
-        BlockError::SystemTx(SystemTxError::UnexpectedHeight {
+        L2BlockError::SystemTx(SystemTxError::UnexpectedHeight {
             expected: 2,
             got: 3
         })
@@ -226,7 +226,7 @@ fn system_tx_after_a_user_tx_rejects_the_block() {
         .unwrap_err();
     assert!(matches!(
         err,
-        BlockError::SystemTxAfterUserTx {
+        L2BlockError::SystemTxAfterUserTx {
             index: 1,
             call: "setBlockInfo"
         }
@@ -242,7 +242,7 @@ fn system_tx_after_a_user_tx_rejects_the_block() {
         .unwrap_err();
     assert!(matches!(
         err,
-        BlockError::UserTxFromSystemCaller { index: 0 }
+        L2BlockError::UserTxFromSystemCaller { index: 0 }
     ));
 }
 
