@@ -6,8 +6,8 @@
 //!   block reaches the database in one commit; nothing is copied, so the time should not grow
 //!   with N.
 //! - `user_txs/*`: the same 100 transfers through alloy-evm's plain `EthEvm`, through the
-//!   EVM of our `BtcEvmFactory` (fee routing, our precompiles) and through
-//!   `BtcEvm::execute_txs` (block rules, one commit).
+//!   EVM of our `BtcEvmFactory` (fee routing, our precompiles; without and with an L1 fee)
+//!   and through `BtcEvm::execute_txs` (block rules, one commit).
 //!
 //! `BTC_EVM_BENCH_QUICK=1` (CI) measures only 10^4 accounts with short runs. Run through
 //! `scripts/bench-execution.sh`, which writes the section of `docs/benchmarks.md`.
@@ -21,7 +21,9 @@ use bitcoin::BlockHash;
 use btc_evm_system_contracts::alloy::BtcEvmFactory;
 use btc_evm_system_contracts::bitcoin::params::ChainParams;
 use btc_evm_system_contracts::bitcoin::script::ScriptTemplate;
-use btc_evm_system_contracts::evm::{BlockTx, BridgeInit, BtcEvm, ChainConfig, SystemInputs};
+use btc_evm_system_contracts::evm::{
+    BlockTx, BridgeInit, BtcEvm, ChainConfig, PerByteL1Fee, SystemInputs,
+};
 use btc_evm_system_contracts::genesis::{Genesis, GenesisConfig};
 use btc_evm_system_contracts::light_client::{Anchor, HeaderChain};
 use btc_evm_system_contracts::regtest::{mine_block, DepositSigner};
@@ -274,6 +276,21 @@ fn user_txs(c: &mut Criterion) {
     });
     group.bench_function("btc_alloy_evm", |b| {
         let factory = BtcEvmFactory::default();
+        b.iter_batched(
+            || (db.clone(), txs.clone()),
+            |(db, txs)| {
+                let mut evm = factory.create_evm(db, env.clone());
+                for tx in txs {
+                    assert!(evm.transact_commit(tx).expect("tx").is_success());
+                }
+                evm
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.bench_function("btc_alloy_evm_l1", |b| {
+        let factory =
+            BtcEvmFactory::default().with_l1_fee_model(PerByteL1Fee::new(U256::from(1_000u64)));
         b.iter_batched(
             || (db.clone(), txs.clone()),
             |(db, txs)| {

@@ -21,11 +21,15 @@ const IMPLEMENTATIONS: &[(&str, &str)] = &[
     ),
     (
         "btc_alloy_evm",
-        "`BtcEvmFactory` EVM: fee routing, our precompiles",
+        "`BtcEvmFactory` EVM (reference chain, no L1 fee): fee routing, our precompiles",
+    ),
+    (
+        "btc_alloy_evm_l1",
+        "`BtcEvmFactory` EVM with an L1 fee (1000 wei per diff byte): the state diff priced per transaction",
     ),
     (
         "btc_evm",
-        "`BtcEvm::execute_txs`: the above plus block rules, one commit",
+        "`BtcEvm::execute_txs` (no L1 fee): block rules, receipts, one commit",
     ),
 ];
 

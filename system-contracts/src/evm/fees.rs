@@ -323,6 +323,12 @@ fn entry_addresses(entry: &JournalEntry) -> Option<[Option<Address>; 2]> {
 pub trait L1FeeModel {
     /// The L1 fee in wei for a transaction that made `diff`.
     fn l1_fee(&self, diff: &StateDiff) -> U256;
+
+    /// Whether the model charges nothing whatever the diff: the fee hook then skips
+    /// building the diff. Default `false`.
+    fn is_free(&self) -> bool {
+        false
+    }
 }
 
 /// The default [`L1FeeModel`]: a rate in wei per byte of [`StateDiff::compact_encoding`].
@@ -342,6 +348,10 @@ impl PerByteL1Fee {
 impl L1FeeModel for PerByteL1Fee {
     fn l1_fee(&self, diff: &StateDiff) -> U256 {
         U256::from(diff.compact_encoding().len()).saturating_mul(self.wei_per_byte)
+    }
+
+    fn is_free(&self) -> bool {
+        self.wei_per_byte.is_zero()
     }
 }
 
@@ -439,8 +449,12 @@ where
 
         // The diff is taken before any vault is credited, so that the fees do not price
         // themselves.
-        let diff = StateDiff::from_journal(&mut ctx.journaled_state)?;
-        let l1_fee = self.l1_fee_model.l1_fee(&diff);
+        let l1_fee = if self.l1_fee_model.is_free() {
+            U256::ZERO
+        } else {
+            let diff = StateDiff::from_journal(&mut ctx.journaled_state)?;
+            self.l1_fee_model.l1_fee(&diff)
+        };
         let sender = ctx.tx.caller();
         let beneficiary = ctx.block.beneficiary();
         let journal = &mut ctx.journaled_state;
