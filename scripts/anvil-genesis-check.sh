@@ -55,6 +55,10 @@ WCBTC=0x3100000000000000000000000000000000000006
 FAILED_DEPOSIT_VAULT=0x3100000000000000000000000000000000000007
 PROXY_ADMIN=0x31ffffffffffffffffffffffffffffffffffffff
 SYSTEM_CALLER=0xdeaddeaddeaddeaddeaddeaddeaddeaddeaddead
+BEACON_ROOTS=0x000f3df6d732807ef1319fb7b8bb8522d0beac02
+HISTORY_STORAGE=0x0000f90827f1c53a10cb7a02335b175320002935
+WITHDRAWAL_REQUESTS=0x00000961ef480eb55e80d19ad83579a64c007002
+CONSOLIDATION_REQUESTS=0x0000bbddc7ce488642fb579f8b00f3a590007251
 IMPL_SLOT=0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc
 ADMIN_SLOT=0xb53127684a568b3173ae13b9f8a6016e243e63b6e8ee1178d6a717850b5d6103
 
@@ -130,6 +134,32 @@ status=$(rpc eth_getTransactionReceipt "[\"$tx\"]" |
   node -e "let d='';process.stdin.on('data',c=>d+=c).on('end',()=>{try{console.log(JSON.parse(d).status)}catch(e){console.log('no receipt')}})")
 check "initializeBlockNumber(840000) from the system caller" "0x1" "$status"
 check "LightClient.blockNumber() after initialization" "$(word 0xcd140)" "$(call $LIGHT_CLIENT 0x57e871e7)"
+
+# Ethereum's system contracts of a Prague genesis, as another client sees them.
+for contract in $BEACON_ROOTS $HISTORY_STORAGE $WITHDRAWAL_REQUESTS $CONSOLIDATION_REQUESTS; do
+  expected_code=$(node -e "const g=require(process.argv[1]);const a=g.alloc['$contract'];console.log(a?a.code:'absent')" \
+    "$work/genesis.json")
+  actual_code=$(rpc eth_getCode "[\"$contract\",\"latest\"]")
+  same=different
+  [ "$actual_code" = "$expected_code" ] && [ "${#actual_code}" -gt 2 ] &&
+    same="identical ($(((${#actual_code} - 2) / 2)) bytes)"
+  check "$contract code vs the genesis file" "identical ($(((${#expected_code} - 2) / 2)) bytes)" "$same"
+done
+# EIP-2935: a block in range answers one word (the block hash, once the node records it);
+# the current block and a malformed query revert.
+latest=$(rpc eth_blockNumber '[]')
+history=$(call $HISTORY_STORAGE "$(word 0)")
+check "EIP-2935 history contract answers block 0 with one word" 66 "${#history}"
+block0=$(rpc eth_getBlockByNumber '["0x0",false]' |
+  node -e "let d='';process.stdin.on('data',c=>d+=c).on('end',()=>{try{console.log(JSON.parse(d).hash)}catch(e){console.log('no block')}})")
+check "EIP-2935 history contract: block 0's hash" "$block0" "$history"
+case $(call $HISTORY_STORAGE "$(word "$latest")") in error*) out=reverts ;; *) out=answers ;; esac
+check "EIP-2935 history contract on the latest block" reverts "$out"
+case $(call $HISTORY_STORAGE 0x00) in error*) out=reverts ;; *) out=answers ;; esac
+check "EIP-2935 history contract on a 1-byte query" reverts "$out"
+check "EIP-7002 withdrawal request fee" "$(word 1)" "$(call $WITHDRAWAL_REQUESTS 0x)"
+check "EIP-7251 consolidation request fee" "$(word 1)" "$(call $CONSOLIDATION_REQUESTS 0x)"
+check "LightClient.blockNumber() after the system contracts" "$(word 0xcd140)" "$(call $LIGHT_CLIENT 0x57e871e7)"
 
 # The same reads through `cast call`, as an operator would make them.
 CAST=node_modules/.bin/cast

@@ -69,6 +69,9 @@ stage clippy check cargo clippy --workspace --all-targets --locked -- -D warning
 stage clippy-native check cargo clippy -p btc-evm-precompiles --all-targets --features native --locked -- -D warnings
 stage test cargo cargo test --workspace --locked
 stage test-native cargo cargo test -p btc-evm-precompiles --features native --locked
+# The alloy-evm integration: the execution bench in its quick mode and a crate outside the
+# workspace built on BtcEvmFactory (scripts/alloy-checks.sh).
+stage alloy counted scripts/alloy-checks.sh
 if [ -x scripts/check-no-std.sh ]; then
   stage no-std check scripts/check-no-std.sh
 fi

@@ -2,6 +2,7 @@
 //! library, print (text, or JSON with `--json`). See `docs/cli.md`.
 
 mod commands;
+mod demo;
 mod output;
 mod peg_demo;
 

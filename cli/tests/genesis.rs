@@ -38,8 +38,9 @@ fn defaults_write_the_default_genesis() {
         .unwrap()
         .genesis_json();
     assert_eq!(read_json(&path), expected);
-    // Six proxies, six implementations, WCBTC and the ProxyAdmin.
-    assert_eq!(report["accounts"], 14);
+    // Six proxies, six implementations, WCBTC and the ProxyAdmin, and Prague's four
+    // Ethereum system contracts (EIP-4788, 2935, 7002, 7251).
+    assert_eq!(report["accounts"], 18);
     std::fs::remove_file(path).unwrap();
 }
 

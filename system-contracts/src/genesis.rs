@@ -13,10 +13,12 @@
 //! | Bridge proxy | balance [`GenesisConfig::bridge_balance`] (the whole peg supply) |
 //! | dev accounts | [`GenesisConfig::accounts`] with their balances |
 //!
+//! | EIP-4788 (from Cancun), EIP-2935, EIP-7002, EIP-7251 (from Prague) | Ethereum's system contracts at their canonical addresses with their canonical runtime code, nonce 1 (as geth and reth place them), so that a client starting the chain at that fork finds them |
+//!
 //! No constructor or initializer runs at genesis: runtime code and storage are placed as the
 //! constructors would leave them. The light client and the Bridge stay uninitialized: the
 //! first block's system transactions call `initializeBlockNumber` and `Bridge.initialize`
-//! (spec §System transactions). Every account has nonce 0.
+//! (spec §System transactions). Every account but Ethereum's system contracts has nonce 0.
 
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -30,6 +32,7 @@ use btc_evm_bindings::{
 };
 use revm::bytecode::Bytecode;
 use revm::database::{AccountState, CacheDB, EmptyDB};
+use revm::primitives::hardfork::SpecId;
 use revm::primitives::{address, Address, Bytes, B256, U256};
 use revm::state::AccountInfo;
 use serde_json::{json, Map, Value};
@@ -106,6 +109,10 @@ pub struct GenesisConfig {
     pub gas_limit: u64,
     /// Base fee of the genesis block, in wei. Default [`DEFAULT_BASE_FEE`].
     pub base_fee: u64,
+    /// The hardfork the chain starts at (every fork up to it active from block 0): it
+    /// decides the chain config of [`Genesis::genesis_json`] and which of Ethereum's system
+    /// contracts the state holds. Default [`SpecId::PRAGUE`].
+    pub spec: SpecId,
 }
 
 impl Default for GenesisConfig {
@@ -127,6 +134,7 @@ impl Default for GenesisConfig {
             timestamp: 0,
             gas_limit: DEFAULT_GAS_LIMIT,
             base_fee: DEFAULT_BASE_FEE,
+            spec: SpecId::PRAGUE,
         }
     }
 }
@@ -262,6 +270,17 @@ impl Genesis {
             ),
         );
 
+        for (address, code) in ethereum_system_contracts(config.spec) {
+            accounts.insert(
+                address,
+                GenesisAccount {
+                    nonce: 1,
+                    code,
+                    ..Default::default()
+                },
+            );
+        }
+
         for (&address, &balance) in &config.accounts {
             if accounts.contains_key(&address) {
                 return Err(GenesisError::AccountCollision(address));
@@ -344,35 +363,12 @@ impl Genesis {
     }
 
     /// A complete genesis file in the go-ethereum format (also read by reth and by
-    /// `anvil --init`): chain config with every fork up to Prague active from block 0, the
-    /// genesis block header fields, and [`alloc_json`](Self::alloc_json). The block coinbase
-    /// is the PriorityFeeVault.
+    /// `anvil --init`): chain config with every fork up to [`GenesisConfig::spec`] active
+    /// from block 0 and none after it, the genesis block header fields, and
+    /// [`alloc_json`](Self::alloc_json). The block coinbase is the PriorityFeeVault.
     pub fn genesis_json(&self) -> Value {
         let c = &self.config;
-        json!({
-            "config": {
-                "chainId": c.chain_id,
-                "homesteadBlock": 0,
-                "eip150Block": 0,
-                "eip155Block": 0,
-                "eip158Block": 0,
-                "byzantiumBlock": 0,
-                "constantinopleBlock": 0,
-                "petersburgBlock": 0,
-                "istanbulBlock": 0,
-                "berlinBlock": 0,
-                "londonBlock": 0,
-                "mergeNetsplitBlock": 0,
-                "shanghaiTime": 0,
-                "cancunTime": 0,
-                "pragueTime": 0,
-                "terminalTotalDifficulty": 0,
-                "terminalTotalDifficultyPassed": true,
-                "blobSchedule": {
-                    "cancun": {"target": 3, "max": 6, "baseFeeUpdateFraction": 3_338_477},
-                    "prague": {"target": 6, "max": 9, "baseFeeUpdateFraction": 5_007_716}
-                }
-            },
+        let mut header = json!({
             "nonce": "0x0",
             "timestamp": format!("{:#x}", c.timestamp),
             "extraData": "0x",
@@ -380,13 +376,113 @@ impl Genesis {
             "difficulty": "0x0",
             "mixHash": format!("{}", B256::ZERO),
             "coinbase": format!("{PRIORITY_FEE_VAULT:#x}"),
-            "baseFeePerGas": format!("{:#x}", c.base_fee),
             "number": "0x0",
             "gasUsed": "0x0",
             "parentHash": format!("{}", B256::ZERO),
-            "alloc": self.alloc_json(),
-        })
+        });
+        if let Some(header) = header.as_object_mut() {
+            header.insert("config".into(), chain_config_json(c.chain_id, c.spec));
+            if c.spec.is_enabled_in(SpecId::LONDON) {
+                header.insert(
+                    "baseFeePerGas".into(),
+                    Value::String(format!("{:#x}", c.base_fee)),
+                );
+            }
+            header.insert("alloc".into(), self.alloc_json());
+        }
+        header
     }
+}
+
+/// Ethereum's system contracts a chain starting at `spec` holds from genesis: EIP-4788's
+/// beacon-roots contract from Cancun; EIP-2935's block-hash history, EIP-7002's withdrawal
+/// and EIP-7251's consolidation request contracts from Prague. Canonical addresses and
+/// runtime code, from `alloy-eips`.
+pub fn ethereum_system_contracts(spec: SpecId) -> alloc::vec::Vec<(Address, Bytes)> {
+    use alloy_eips::{eip2935, eip4788, eip7002, eip7251};
+    let mut contracts = alloc::vec::Vec::new();
+    if spec.is_enabled_in(SpecId::CANCUN) {
+        contracts.push((
+            eip4788::BEACON_ROOTS_ADDRESS,
+            eip4788::BEACON_ROOTS_CODE.clone(),
+        ));
+    }
+    if spec.is_enabled_in(SpecId::PRAGUE) {
+        contracts.push((
+            eip2935::HISTORY_STORAGE_ADDRESS,
+            eip2935::HISTORY_STORAGE_CODE.clone(),
+        ));
+        contracts.push((
+            eip7002::WITHDRAWAL_REQUEST_PREDEPLOY_ADDRESS,
+            eip7002::WITHDRAWAL_REQUEST_PREDEPLOY_CODE.clone(),
+        ));
+        contracts.push((
+            eip7251::CONSOLIDATION_REQUEST_PREDEPLOY_ADDRESS,
+            eip7251::CONSOLIDATION_REQUEST_PREDEPLOY_CODE.clone(),
+        ));
+    }
+    contracts
+}
+
+/// The `config` object of a go-ethereum genesis file for a chain starting at `spec`: the
+/// block-numbered forks up to London and the merge at block 0, the timestamped forks from
+/// Shanghai at time 0, each only if `spec` includes it, with the blob schedule of the
+/// blob-carrying forks.
+fn chain_config_json(chain_id: u64, spec: SpecId) -> Value {
+    let mut config = Map::new();
+    config.insert("chainId".into(), chain_id.into());
+    let blocks = [
+        ("homesteadBlock", SpecId::HOMESTEAD),
+        ("eip150Block", SpecId::TANGERINE),
+        ("eip155Block", SpecId::SPURIOUS_DRAGON),
+        ("eip158Block", SpecId::SPURIOUS_DRAGON),
+        ("byzantiumBlock", SpecId::BYZANTIUM),
+        ("constantinopleBlock", SpecId::PETERSBURG),
+        ("petersburgBlock", SpecId::PETERSBURG),
+        ("istanbulBlock", SpecId::ISTANBUL),
+        ("berlinBlock", SpecId::BERLIN),
+        ("londonBlock", SpecId::LONDON),
+        ("mergeNetsplitBlock", SpecId::MERGE),
+    ];
+    for (key, fork) in blocks {
+        if spec.is_enabled_in(fork) {
+            config.insert(key.into(), 0.into());
+        }
+    }
+    if spec.is_enabled_in(SpecId::MERGE) {
+        config.insert("terminalTotalDifficulty".into(), 0.into());
+        config.insert("terminalTotalDifficultyPassed".into(), true.into());
+    }
+    let times = [
+        ("shanghaiTime", SpecId::SHANGHAI),
+        ("cancunTime", SpecId::CANCUN),
+        ("pragueTime", SpecId::PRAGUE),
+        ("osakaTime", SpecId::OSAKA),
+    ];
+    for (key, fork) in times {
+        if spec.is_enabled_in(fork) {
+            config.insert(key.into(), 0.into());
+        }
+    }
+    // EIP-7840's blob schedule of each blob-carrying fork.
+    let blob_forks = [
+        ("cancun", SpecId::CANCUN, 3, 6, 3_338_477),
+        ("prague", SpecId::PRAGUE, 6, 9, 5_007_716),
+        ("osaka", SpecId::OSAKA, 6, 9, 5_007_716),
+    ];
+    let mut schedule = Map::new();
+    for (key, fork, target, max, fraction) in blob_forks {
+        if spec.is_enabled_in(fork) {
+            schedule.insert(
+                key.into(),
+                json!({"target": target, "max": max, "baseFeeUpdateFraction": fraction}),
+            );
+        }
+    }
+    if !schedule.is_empty() {
+        config.insert("blobSchedule".into(), Value::Object(schedule));
+    }
+    Value::Object(config)
 }
 
 /// A contract account with `code` and the given storage.

@@ -13,7 +13,7 @@ use btc_evm_system_contracts::evm::bindings::{
 };
 use btc_evm_system_contracts::evm::system_tx::SystemTxError;
 use btc_evm_system_contracts::evm::{
-    BlockError, BlockTx, PerByteL1Fee, ReceiptKind, SystemCall, SystemInputs,
+    BlockTx, L2BlockError, PerByteL1Fee, ReceiptKind, SystemCall, SystemInputs,
 };
 use evm_common::*;
 use revm::primitives::{FixedBytes, U256};
@@ -117,7 +117,7 @@ fn deposit_pays_the_recipient_and_replay_is_rejected() {
         )
         .unwrap_err();
     match err {
-        BlockError::SystemTxFailed { call, reason, .. } => {
+        L2BlockError::SystemTxFailed { call, reason, .. } => {
             assert_eq!(call, "deposit");
             assert_eq!(reason, "txId already spent");
         }
@@ -155,7 +155,7 @@ fn deposit_with_a_wrong_signature_rejects_the_block_and_records_nothing() {
         )
         .unwrap_err();
     match err {
-        BlockError::SystemTxFailed {
+        L2BlockError::SystemTxFailed {
             call,
             reason,
             index,
@@ -197,7 +197,7 @@ fn invalid_header_is_never_recorded() {
         .unwrap_err();
     assert!(matches!(
         err,
-        BlockError::SystemTx(SystemTxError::UnexpectedHeight {
+        L2BlockError::SystemTx(SystemTxError::UnexpectedHeight {
             expected: 2,
             got: 3
         })
@@ -226,7 +226,7 @@ fn system_tx_after_a_user_tx_rejects_the_block() {
         .unwrap_err();
     assert!(matches!(
         err,
-        BlockError::SystemTxAfterUserTx {
+        L2BlockError::SystemTxAfterUserTx {
             index: 1,
             call: "setBlockInfo"
         }
@@ -242,7 +242,7 @@ fn system_tx_after_a_user_tx_rejects_the_block() {
         .unwrap_err();
     assert!(matches!(
         err,
-        BlockError::UserTxFromSystemCaller { index: 0 }
+        L2BlockError::UserTxFromSystemCaller { index: 0 }
     ));
 }
 
@@ -364,9 +364,24 @@ fn user_fees_reach_the_vaults_and_a_vault_pays_out_above_its_minimum() {
     assert_eq!(chain.balance(BASE_FEE_VAULT), out.receipts[0].fees.base_fee);
 }
 
+/// Creation code of a forwarder: calldata `target(32) ‖ payload` → `STATICCALL(target,
+/// payload)`, returning what the target returned.
+const PRECOMPILE_CALLER_INITCODE: &str = concat!(
+    "602280600b6000396000f3",
+    "60203603",   // len = calldatasize - 32
+    "8060206000", // dup len, offset 32, dest 0
+    "37",         // calldatacopy
+    "6020600082", // retSize 32, retOffset 0, argsSize len
+    "6000600035", // argsOffset 0, target = calldataload(0)
+    "5afa",       // gas, staticcall
+    "5050",       // pop success, pop len
+    "3d60006000", // returndatacopy(0, 0, returndatasize)
+    "3e",
+    "3d6000f3" // return(0, returndatasize)
+);
+
 #[test]
 fn both_precompiles_answer_a_contract_with_our_rust_implementations() {
-    use btc_evm_system_contracts::evm::demo::PRECOMPILE_CALLER_INITCODE;
     let mut chain = Chain::new();
     chain.start();
     // Nothing is deployed at 0x100/0x200: the answers come from BtcEvmPrecompiles.

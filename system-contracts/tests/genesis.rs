@@ -18,6 +18,7 @@ use btc_evm_system_contracts::genesis::{
 use revm::context::{Context, ContextTr, TxEnv};
 use revm::context_interface::result::{ExecutionResult, Output};
 use revm::database::{CacheDB, EmptyDB};
+use revm::primitives::hardfork::SpecId;
 use revm::primitives::{address, hex, Address, Bytes, TxKind, B256, U256};
 use revm::{ExecuteCommitEvm, MainBuilder, MainContext};
 
@@ -115,6 +116,22 @@ impl Chain {
             .map_or(U256::ZERO, |a| a.info.balance)
     }
 }
+
+/// Ethereum's system contracts at the addresses their EIPs give: EIP-4788 (beacon roots),
+/// EIP-2935 (block-hash history), EIP-7002 (withdrawal requests), EIP-7251 (consolidation
+/// requests).
+const BEACON_ROOTS: Address = address!("0x000F3df6D732807Ef1319fB7B8bB8522d0Beac02");
+const HISTORY_STORAGE: Address = address!("0x0000F90827F1C53a10cb7A02335B175320002935");
+const WITHDRAWAL_REQUESTS: Address = address!("0x00000961Ef480Eb55e80D19ad83579A64c007002");
+const CONSOLIDATION_REQUESTS: Address = address!("0x0000BBdDc7CE488642fb579F8B00f3a590007251");
+const ETHEREUM_SYSTEM_CONTRACTS: [Address; 4] = [
+    BEACON_ROOTS,
+    HISTORY_STORAGE,
+    WITHDRAWAL_REQUESTS,
+    CONSOLIDATION_REQUESTS,
+];
+/// The sender of Ethereum's system calls (EIP-4788, EIP-2935).
+const ETH_SYSTEM_ADDRESS: Address = address!("0xfffffffffffffffffffffffffffffffffffffffe");
 
 fn default_chain() -> (Genesis, Chain) {
     let genesis = Genesis::new(&GenesisConfig::default()).expect("genesis");
@@ -439,6 +456,7 @@ fn layout_has_exactly_the_system_accounts_and_the_configured_ones() {
     let config = custom_config();
     let genesis = Genesis::new(&config).expect("genesis");
     let mut expected: Vec<Address> = vec![PROXY_ADMIN, WCBTC_ADDRESS, BOB];
+    expected.extend(ETHEREUM_SYSTEM_CONTRACTS);
     for proxy in [
         LIGHT_CLIENT,
         BRIDGE,
@@ -455,8 +473,9 @@ fn layout_has_exactly_the_system_accounts_and_the_configured_ones() {
     assert_eq!(actual, expected);
     assert_eq!(genesis.accounts()[&BOB].balance, config.accounts[&BOB]);
     assert!(genesis.accounts()[&BOB].code.is_empty());
-    for account in genesis.accounts().values() {
-        assert_eq!(account.nonce, 0);
+    for (address, account) in genesis.accounts() {
+        let nonce = u64::from(ETHEREUM_SYSTEM_CONTRACTS.contains(address));
+        assert_eq!(account.nonce, nonce, "nonce of {address}");
     }
     // Owners sit in the ERC-7201 slot of the Bridge and the vaults only.
     for (address, account) in genesis.accounts() {
@@ -580,6 +599,137 @@ fn account_at_a_system_address_is_rejected() {
         assert_eq!(
             Genesis::new(&config),
             Err(GenesisError::AccountCollision(taken))
+        );
+    }
+}
+
+fn genesis_at(spec: SpecId) -> Genesis {
+    Genesis::new(&GenesisConfig {
+        spec,
+        ..GenesisConfig::default()
+    })
+    .expect("genesis")
+}
+
+#[test]
+fn ethereum_system_contracts_follow_the_hardfork() {
+    let present = |genesis: &Genesis| -> Vec<Address> {
+        ETHEREUM_SYSTEM_CONTRACTS
+            .into_iter()
+            .filter(|a| genesis.accounts().contains_key(a))
+            .collect()
+    };
+    assert_eq!(
+        present(&genesis_at(SpecId::SHANGHAI)),
+        Vec::<Address>::new()
+    );
+    assert_eq!(present(&genesis_at(SpecId::CANCUN)), vec![BEACON_ROOTS]);
+    assert_eq!(
+        present(&genesis_at(SpecId::PRAGUE)),
+        ETHEREUM_SYSTEM_CONTRACTS.to_vec()
+    );
+    assert_eq!(
+        present(&genesis_at(SpecId::OSAKA)),
+        ETHEREUM_SYSTEM_CONTRACTS.to_vec()
+    );
+    assert_eq!(GenesisConfig::default().spec, SpecId::PRAGUE);
+}
+
+#[test]
+fn chain_config_activates_the_forks_up_to_the_hardfork_only() {
+    let config = |spec| genesis_at(spec).genesis_json()["config"].clone();
+    let prague = config(SpecId::PRAGUE);
+    for key in ["londonBlock", "shanghaiTime", "cancunTime", "pragueTime"] {
+        assert_eq!(prague[key], 0, "{key}");
+    }
+    assert!(prague.get("osakaTime").is_none());
+    assert_eq!(prague["blobSchedule"]["prague"]["max"], 9);
+    assert!(prague["blobSchedule"].get("osaka").is_none());
+
+    let cancun = config(SpecId::CANCUN);
+    assert_eq!(cancun["cancunTime"], 0);
+    assert!(cancun.get("pragueTime").is_none());
+    assert!(cancun["blobSchedule"].get("prague").is_none());
+
+    let shanghai = config(SpecId::SHANGHAI);
+    assert_eq!(shanghai["shanghaiTime"], 0);
+    assert!(shanghai.get("cancunTime").is_none());
+    assert!(shanghai.get("blobSchedule").is_none());
+
+    let osaka = config(SpecId::OSAKA);
+    assert_eq!(osaka["osakaTime"], 0);
+    assert_eq!(osaka["blobSchedule"]["osaka"]["target"], 6);
+}
+
+/// The EIP-2935 contract behaves as its EIP says: the system address stores the parent's
+/// hash, anyone reads it back for a block in range, and a read out of range or of the
+/// wrong length reverts.
+#[test]
+fn history_storage_contract_records_and_answers_block_hashes() {
+    let genesis = genesis_at(SpecId::PRAGUE);
+    let mut chain = Chain::new(genesis.database());
+    chain.evm.ctx.block.number = U256::from(10);
+    let parent = B256::repeat_byte(0x5a);
+    let stored = chain.send(
+        ETH_SYSTEM_ADDRESS,
+        TxKind::Call(HISTORY_STORAGE),
+        parent.to_vec(),
+        U256::ZERO,
+    );
+    assert!(stored.is_success(), "{stored:?}");
+    let read = |chain: &mut Chain, data: Vec<u8>| {
+        chain.send(ALICE, TxKind::Call(HISTORY_STORAGE), data, U256::ZERO)
+    };
+    let answer = read(&mut chain, U256::from(9).to_be_bytes_vec());
+    assert_eq!(answer.output().map(|o| o.to_vec()), Some(parent.to_vec()));
+    let unset = read(&mut chain, U256::from(8).to_be_bytes_vec());
+    assert_eq!(unset.output().map(|o| o.to_vec()), Some(vec![0; 32]));
+    assert!(!read(&mut chain, U256::from(10).to_be_bytes_vec()).is_success());
+    assert!(!read(&mut chain, vec![0; 31]).is_success());
+}
+
+/// The EIP-4788 contract stores a root under the block's timestamp and answers it.
+#[test]
+fn beacon_roots_contract_records_and_answers_roots() {
+    let genesis = genesis_at(SpecId::PRAGUE);
+    let mut chain = Chain::new(genesis.database());
+    chain.evm.ctx.block.timestamp = U256::from(1_234);
+    let root = B256::repeat_byte(0xbe);
+    let stored = chain.send(
+        ETH_SYSTEM_ADDRESS,
+        TxKind::Call(BEACON_ROOTS),
+        root.to_vec(),
+        U256::ZERO,
+    );
+    assert!(stored.is_success(), "{stored:?}");
+    let answer = chain.send(
+        ALICE,
+        TxKind::Call(BEACON_ROOTS),
+        U256::from(1_234).to_be_bytes_vec(),
+        U256::ZERO,
+    );
+    assert_eq!(answer.output().map(|o| o.to_vec()), Some(root.to_vec()));
+    let missing = chain.send(
+        ALICE,
+        TxKind::Call(BEACON_ROOTS),
+        U256::from(1_233).to_be_bytes_vec(),
+        U256::ZERO,
+    );
+    assert!(!missing.is_success());
+}
+
+/// EIP-7002 and EIP-7251: an empty call returns the current request fee, 1 wei while no
+/// request is queued (`fake_exponential(1, 0, 17)`).
+#[test]
+fn request_contracts_answer_their_fee() {
+    let genesis = genesis_at(SpecId::PRAGUE);
+    let mut chain = Chain::new(genesis.database());
+    for contract in [WITHDRAWAL_REQUESTS, CONSOLIDATION_REQUESTS] {
+        let fee = chain.send(ALICE, TxKind::Call(contract), Vec::new(), U256::ZERO);
+        assert_eq!(
+            fee.output().map(|o| o.to_vec()),
+            Some(U256::from(1).to_be_bytes_vec()),
+            "fee of {contract}"
         );
     }
 }

@@ -1,6 +1,6 @@
-//! `btc-evm demo`: prints the guided run of `btc_evm_system_contracts::evm::demo`.
+//! `btc-evm demo`: prints the guided run of [`crate::demo`].
 
-use btc_evm_system_contracts::evm::demo;
+use crate::demo;
 use serde_json::{Map, Value};
 
 use crate::output::{Failure, Report};

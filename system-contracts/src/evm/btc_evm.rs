@@ -5,276 +5,33 @@
 //! transactions.
 
 use alloc::boxed::Box;
-use alloc::string::String;
 use alloc::vec::Vec;
 
-use btc_evm_precompiles::{BtcEvmPrecompiles, PrecompileConfig};
-use revm::context::result::{EVMError, ExecutionResult, HaltReason};
-use revm::context::{BlockEnv, CfgEnv, Context, TxEnv};
+use revm::context::result::{EVMError, ExecutionResult};
+use revm::context::{BlockEnv, TxEnv};
 use revm::context_interface::block::BlobExcessGasAndPrice;
 use revm::context_interface::JournalTr;
+use revm::database::{CacheDB, EmptyDB};
 use revm::database_interface::{Database, DatabaseCommit};
 use revm::handler::Handler;
-use revm::primitives::hardfork::SpecId;
-use revm::primitives::{Address, Bytes, Log, B256, U256};
-use revm::MainBuilder;
+use revm::primitives::{Address, Bytes, B256, U256};
 
-use super::fees::{
-    BtcEvmError, BtcEvmInner, BtcTxError, FeeHandler, FeesPaid, L1FeeModel, PerByteL1Fee,
-};
-use super::system_tx::{
-    build_system_calls, revert_reason, BridgeInit, LightClientState, SystemCall, SystemInputs,
-    SystemTxError,
-};
-use btc_evm_bindings::{LIGHT_CLIENT, PRIORITY_FEE_VAULT, SYSTEM_CALLER};
+use super::config::{BtcEvmBuilder, ChainConfig};
+use super::error::L2BlockError;
+use super::fees::{BtcEvmError, BtcEvmInner, FeeHandler, FeesPaid, L1FeeModel, PerByteL1Fee};
+use super::receipt::{BlockOutcome, BlockTx, TxOutcome};
+use super::rules::{BlockRules, UserTxCheck};
+use super::system_tx::{build_system_calls, LightClientState, SystemInputs};
+use btc_evm_bindings::{LIGHT_CLIENT, SYSTEM_CALLER};
 
 use crate::genesis::Genesis;
-pub use crate::genesis::{DEFAULT_CHAIN_ID, DEFAULT_GAS_LIMIT as DEFAULT_BLOCK_GAS_LIMIT};
-use revm::database::{CacheDB, EmptyDB};
-
-/// Chain-level settings of a [`BtcEvm`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ChainConfig {
-    /// EIP-155 chain id.
-    pub chain_id: u64,
-    /// The EVM hardfork.
-    pub spec: SpecId,
-    /// The block coinbase, which collects priority fees: PriorityFeeVault.
-    pub coinbase: Address,
-    /// Block gas limit.
-    pub block_gas_limit: u64,
-    /// Which precompiles and at what price.
-    pub precompiles: PrecompileConfig,
-}
-
-impl Default for ChainConfig {
-    fn default() -> Self {
-        ChainConfig {
-            chain_id: DEFAULT_CHAIN_ID,
-            spec: SpecId::PRAGUE,
-            coinbase: PRIORITY_FEE_VAULT,
-            block_gas_limit: DEFAULT_BLOCK_GAS_LIMIT,
-            precompiles: PrecompileConfig::default(),
-        }
-    }
-}
-
-/// Builds a [`BtcEvm`].
-///
-/// ```
-/// use btc_evm_system_contracts::evm::BtcEvm;
-/// use btc_evm_system_contracts::genesis::{Genesis, GenesisConfig};
-///
-/// let genesis = Genesis::new(&GenesisConfig::default()).unwrap();
-/// let mut evm = BtcEvm::from_genesis(&genesis).build();
-/// assert_eq!(evm.config().chain_id, genesis.config().chain_id);
-/// ```
-pub struct BtcEvmBuilder<DB> {
-    db: DB,
-    config: ChainConfig,
-    l1_fee_model: Box<dyn L1FeeModel>,
-    bridge_init: Option<BridgeInit>,
-}
-
-impl<DB: Database + DatabaseCommit + Clone> BtcEvmBuilder<DB> {
-    /// Starts from the state in `db` (usually the genesis state).
-    pub fn new(db: DB) -> Self {
-        BtcEvmBuilder {
-            db,
-            config: ChainConfig::default(),
-            l1_fee_model: Box::new(PerByteL1Fee::default()),
-            bridge_init: None,
-        }
-    }
-
-    /// Sets the chain configuration.
-    pub fn config(mut self, config: ChainConfig) -> Self {
-        self.config = config;
-        self
-    }
-
-    /// Sets the L1 fee model (default: [`PerByteL1Fee`] at zero wei per byte).
-    pub fn l1_fee_model(mut self, model: impl L1FeeModel + 'static) -> Self {
-        self.l1_fee_model = Box::new(model);
-        self
-    }
-
-    /// Sets the Bridge's `initialize` arguments, needed by the chain's first block.
-    pub fn bridge_init(mut self, init: BridgeInit) -> Self {
-        self.bridge_init = Some(init);
-        self
-    }
-
-    /// The EVM.
-    pub fn build(self) -> BtcEvm<DB> {
-        let mut cfg = CfgEnv::new_with_spec(self.config.spec);
-        cfg.chain_id = self.config.chain_id;
-        let ctx = Context::new(self.db, self.config.spec).with_cfg(cfg);
-        let evm = ctx.build_mainnet().with_precompiles(BtcEvmPrecompiles::new(
-            self.config.spec,
-            self.config.precompiles,
-        ));
-        let mut btc_evm = BtcEvm {
-            evm,
-            config: self.config,
-            l1_fee_model: self.l1_fee_model,
-            bridge_init: self.bridge_init,
-        };
-        btc_evm.set_block(btc_evm.block_env(1, 0, 0));
-        btc_evm
-    }
-}
-
-/// One transaction of a block, in order.
-#[derive(Clone, Debug)]
-pub enum BlockTx {
-    /// A system call, made from the system caller.
-    System(SystemCall),
-    /// A user transaction (sender already recovered from its signature).
-    User(TxEnv),
-}
-
-/// Which kind of transaction a receipt is for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ReceiptKind {
-    /// A system call, by function name.
-    System(&'static str),
-    /// A user transaction.
-    User,
-}
-
-/// The outcome of one included transaction.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Receipt {
-    /// System or user.
-    pub kind: ReceiptKind,
-    /// The sender.
-    pub caller: Address,
-    /// Whether it succeeded (not reverted or halted).
-    pub success: bool,
-    /// Gas used (after refunds).
-    pub gas_used: u64,
-    /// Gas used by the block up to and including this transaction.
-    pub cumulative_gas_used: u64,
-    /// Emitted logs.
-    pub logs: Vec<Log>,
-    /// Return or revert data.
-    pub output: Bytes,
-    /// Address of a created contract.
-    pub created: Option<Address>,
-    /// Fees paid, by destination.
-    pub fees: FeesPaid,
-}
-
-impl Receipt {
-    /// The `Error(string)` revert reason, if the output is one.
-    pub fn revert_reason(&self) -> Option<String> {
-        if self.success {
-            None
-        } else {
-            revert_reason(&self.output)
-        }
-    }
-}
-
-/// Why a user transaction was left out of a block.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RejectReason {
-    /// It is invalid (nonce, balance, gas, L1 fee, …).
-    Invalid(BtcTxError),
-    /// The block has too little gas left for its gas limit.
-    BlockGasExhausted,
-}
-
-/// A user transaction left out of the block.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RejectedTx {
-    /// Position among the block's transactions.
-    pub index: usize,
-    /// Why.
-    pub reason: RejectReason,
-}
-
-/// The outcome of [`BtcEvm::execute_block`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct BlockOutcome {
-    /// One receipt per included transaction, system transactions first.
-    pub receipts: Vec<Receipt>,
-    /// User transactions left out.
-    pub rejected: Vec<RejectedTx>,
-    /// Gas used by all included transactions.
-    pub gas_used: u64,
-    /// Gas used by the system transactions.
-    pub system_gas_used: u64,
-    /// Fees routed by the user transactions, summed.
-    pub fees: FeesPaid,
-}
-
-impl BlockOutcome {
-    /// All logs of the block, in order.
-    pub fn logs(&self) -> impl Iterator<Item = &Log> {
-        self.receipts.iter().flat_map(|r| r.logs.iter())
-    }
-}
-
-/// Why a block is invalid. A block that fails leaves the state as it was before it.
-#[derive(Debug, thiserror::Error)]
-pub enum BlockError<DBError> {
-    /// The system transactions cannot be built.
-    #[error(transparent)]
-    SystemTx(#[from] SystemTxError),
-    /// A system transaction comes after a user transaction.
-    #[error("system transaction {call} at index {index} follows a user transaction")]
-    SystemTxAfterUserTx {
-        /// Position in the block.
-        index: usize,
-        /// The function.
-        call: &'static str,
-    },
-    /// A user transaction claims the system caller as sender.
-    #[error("user transaction at index {index} is sent from the system caller")]
-    UserTxFromSystemCaller {
-        /// Position in the block.
-        index: usize,
-    },
-    /// A system transaction reverted or halted.
-    #[error("system transaction {call} at index {index} failed: {reason}")]
-    SystemTxFailed {
-        /// Position in the block.
-        index: usize,
-        /// The function.
-        call: &'static str,
-        /// The revert reason or halt.
-        reason: String,
-    },
-    /// A system transaction is invalid, or the database failed.
-    #[error("transaction at index {index}: {error}")]
-    Evm {
-        /// Position in the block.
-        index: usize,
-        /// The error.
-        error: BtcEvmError<DBError>,
-    },
-    /// Reading the light client's state failed.
-    #[error("database: {0}")]
-    Database(DBError),
-}
 
 /// A revm 43 EVM for a btc-evm chain, with its block executor.
 pub struct BtcEvm<DB: Database> {
-    evm: BtcEvmInner<DB>,
-    config: ChainConfig,
-    l1_fee_model: Box<dyn L1FeeModel>,
-    bridge_init: Option<BridgeInit>,
-}
-
-/// The result of one transaction run by [`BtcEvm::transact`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TxOutcome {
-    /// revm's result.
-    pub result: ExecutionResult<HaltReason>,
-    /// Fees paid, by destination.
-    pub fees: FeesPaid,
+    pub(super) evm: BtcEvmInner<DB>,
+    pub(super) config: ChainConfig,
+    pub(super) l1_fee_model: Box<dyn L1FeeModel>,
+    pub(super) bridge_init: Option<super::system_tx::BridgeInit>,
 }
 
 impl BtcEvm<CacheDB<EmptyDB>> {
@@ -284,12 +41,13 @@ impl BtcEvm<CacheDB<EmptyDB>> {
         BtcEvmBuilder::new(genesis.database()).config(ChainConfig {
             chain_id: config.chain_id,
             block_gas_limit: config.gas_limit,
+            spec: config.spec,
             ..ChainConfig::default()
         })
     }
 }
 
-impl<DB: Database + DatabaseCommit + Clone> BtcEvm<DB> {
+impl<DB: Database + DatabaseCommit> BtcEvm<DB> {
     /// Starts a builder on `db`.
     pub fn builder(db: DB) -> BtcEvmBuilder<DB> {
         BtcEvmBuilder::new(db)
@@ -447,8 +205,8 @@ impl<DB: Database + DatabaseCommit + Clone> BtcEvm<DB> {
         block: BlockEnv,
         system: &SystemInputs,
         user_txs: Vec<TxEnv>,
-    ) -> Result<BlockOutcome, BlockError<DB::Error>> {
-        let state = self.light_client_state().map_err(BlockError::Database)?;
+    ) -> Result<BlockOutcome, L2BlockError<DB::Error>> {
+        let state = self.light_client_state().map_err(L2BlockError::Database)?;
         let calls = build_system_calls(state, self.bridge_init.as_ref(), system)?;
         let txs = calls
             .into_iter()
@@ -465,126 +223,65 @@ impl<DB: Database + DatabaseCommit + Clone> BtcEvm<DB> {
         &mut self,
         block: BlockEnv,
         txs: Vec<BlockTx>,
-    ) -> Result<BlockOutcome, BlockError<DB::Error>> {
-        let snapshot = self.db().clone();
+    ) -> Result<BlockOutcome, L2BlockError<DB::Error>> {
+        // The block runs in revm's journal and reaches the database in one commit at its
+        // end; a rejected block is undone by dropping the journal's state.
+        let _ = self.evm.ctx.journaled_state.finalize();
         let result = self.execute_txs_inner(block, txs);
-        if result.is_err() {
-            *self.db_mut() = snapshot;
+        let state = self.evm.ctx.journaled_state.finalize();
+        if result.is_ok() {
+            self.db_mut().commit(state);
         }
         result
+    }
+
+    /// Runs `tx` inside the block being built: its changes stay in the journal.
+    fn transact_in_block(&mut self, tx: TxEnv) -> Result<TxOutcome, BtcEvmError<DB::Error>> {
+        let model = core::mem::replace(&mut self.l1_fee_model, Box::new(PerByteL1Fee::default()));
+        let (result, fees) = self.run(tx, model.as_ref());
+        self.l1_fee_model = model;
+        Ok(TxOutcome {
+            result: result?,
+            fees,
+        })
+    }
+
+    /// The nonce of `address` as the block being built left it.
+    fn block_nonce(&mut self, address: Address) -> Result<u64, DB::Error> {
+        match self.evm.ctx.journaled_state.inner.state.get(&address) {
+            Some(account) => Ok(account.info.nonce),
+            None => self.nonce(address),
+        }
     }
 
     fn execute_txs_inner(
         &mut self,
         block: BlockEnv,
         txs: Vec<BlockTx>,
-    ) -> Result<BlockOutcome, BlockError<DB::Error>> {
+    ) -> Result<BlockOutcome, L2BlockError<DB::Error>> {
         self.set_block(block);
-        let gas_limit = self.evm.ctx.block.gas_limit;
-        let mut outcome = BlockOutcome::default();
-        let mut seen_user = false;
+        let mut rules = BlockRules::new(self.evm.ctx.block.gas_limit);
         for (index, tx) in txs.into_iter().enumerate() {
             match tx {
                 BlockTx::System(call) => {
-                    if seen_user {
-                        return Err(BlockError::SystemTxAfterUserTx {
-                            index,
-                            call: call.name(),
-                        });
-                    }
-                    let nonce = self.nonce(SYSTEM_CALLER).map_err(BlockError::Database)?;
+                    rules.check_system(index, &call)?;
+                    let nonce = self
+                        .block_nonce(SYSTEM_CALLER)
+                        .map_err(L2BlockError::Database)?;
                     let tx = call.tx_env(nonce, self.config.chain_id);
-                    let TxOutcome { result, fees } = self
-                        .transact(tx)
-                        .map_err(|error| BlockError::Evm { index, error })?;
-                    if !result.is_success() {
-                        let reason = match &result {
-                            ExecutionResult::Revert { output, .. } => revert_reason(output)
-                                .unwrap_or_else(|| alloc::format!("revert 0x{output:x}")),
-                            ExecutionResult::Halt { reason, .. } => alloc::format!("{reason:?}"),
-                            ExecutionResult::Success { .. } => String::new(),
-                        };
-                        return Err(BlockError::SystemTxFailed {
-                            index,
-                            call: call.name(),
-                            reason,
-                        });
-                    }
-                    let gas = result.tx_gas_used();
-                    outcome.system_gas_used += gas;
-                    self.push_receipt(
-                        &mut outcome,
-                        ReceiptKind::System(call.name()),
-                        SYSTEM_CALLER,
-                        result,
-                        fees,
-                    );
+                    let run = self.transact_in_block(tx);
+                    rules.system_result(index, &call, run)?;
                 }
                 BlockTx::User(tx) => {
-                    seen_user = true;
-                    if tx.caller == SYSTEM_CALLER {
-                        return Err(BlockError::UserTxFromSystemCaller { index });
-                    }
-                    if outcome.gas_used.saturating_add(tx.gas_limit) > gas_limit {
-                        outcome.rejected.push(RejectedTx {
-                            index,
-                            reason: RejectReason::BlockGasExhausted,
-                        });
+                    if let UserTxCheck::GasExhausted = rules.check_user(index, &tx)? {
                         continue;
                     }
                     let caller = tx.caller;
-                    match self.transact(tx) {
-                        Ok(TxOutcome { result, fees }) => {
-                            outcome.fees.base_fee += fees.base_fee;
-                            outcome.fees.priority_fee += fees.priority_fee;
-                            outcome.fees.l1_fee += fees.l1_fee;
-                            self.push_receipt(
-                                &mut outcome,
-                                ReceiptKind::User,
-                                caller,
-                                result,
-                                fees,
-                            );
-                        }
-                        Err(EVMError::Transaction(error)) => outcome.rejected.push(RejectedTx {
-                            index,
-                            reason: RejectReason::Invalid(error),
-                        }),
-                        Err(error) => return Err(BlockError::Evm { index, error }),
-                    }
+                    let run = self.transact_in_block(tx);
+                    rules.user_result(index, caller, run)?;
                 }
             }
         }
-        Ok(outcome)
-    }
-
-    fn push_receipt(
-        &self,
-        outcome: &mut BlockOutcome,
-        kind: ReceiptKind,
-        caller: Address,
-        result: ExecutionResult,
-        fees: FeesPaid,
-    ) {
-        let gas_used = result.tx_gas_used();
-        outcome.gas_used += gas_used;
-        let success = result.is_success();
-        let created = result.created_address();
-        let (logs, output) = match result {
-            ExecutionResult::Success { logs, output, .. } => (logs, output.into_data()),
-            ExecutionResult::Revert { logs, output, .. } => (logs, output),
-            ExecutionResult::Halt { logs, .. } => (logs, Bytes::new()),
-        };
-        outcome.receipts.push(Receipt {
-            kind,
-            caller,
-            success,
-            gas_used,
-            cumulative_gas_used: outcome.gas_used,
-            logs,
-            output,
-            created,
-            fees,
-        });
+        Ok(rules.into_outcome())
     }
 }

@@ -25,17 +25,23 @@ use core::marker::PhantomData;
 
 use alloc::vec::Vec;
 
+use alloy_evm::precompiles::PrecompilesMap;
 use btc_evm_precompiles::BtcEvmPrecompiles;
 use revm::context::result::{EVMError, HaltReason, InvalidTransaction};
 use revm::context::{BlockEnv, CfgEnv, Context, Evm, Journal, TxEnv};
 use revm::context_interface::journaled_state::account::JournaledAccountTr;
+use revm::context_interface::journaled_state::entry::{JournalEntry, JournalEntryTr};
 use revm::context_interface::transaction::TransactionError;
 use revm::context_interface::{Block, Cfg, JournalTr, Transaction};
 use revm::database_interface::Database;
 use revm::handler::instructions::EthInstructions;
 use revm::handler::{validation, EthFrame, EvmTr, FrameResult, Handler};
+use revm::inspector::InspectorHandler;
 use revm::interpreter::interpreter::EthInterpreter;
+use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, Bytes, KECCAK_EMPTY, U256};
+use revm::state::{Account, AccountInfo, EvmState};
+use revm::Inspector;
 
 use btc_evm_bindings::{BASE_FEE_VAULT, L1_FEE_VAULT, SYSTEM_CALLER};
 
@@ -48,6 +54,16 @@ pub type BtcEvmInner<DB> = Evm<
     (),
     EthInstructions<EthInterpreter, BtcEvmContext<DB>>,
     BtcEvmPrecompiles,
+    EthFrame<EthInterpreter>,
+>;
+
+/// The revm EVM inside [`BtcAlloyEvm`](crate::alloy::BtcAlloyEvm): mainnet instructions
+/// and frames, our precompiles in alloy-evm's [`PrecompilesMap`], inspector `I`.
+pub type BtcAlloyRevm<DB, I> = Evm<
+    BtcEvmContext<DB>,
+    I,
+    EthInstructions<EthInterpreter, BtcEvmContext<DB>>,
+    PrecompilesMap,
     EthFrame<EthInterpreter>,
 >;
 
@@ -76,6 +92,15 @@ pub enum BtcTxError {
 }
 
 impl TransactionError for BtcTxError {}
+
+impl alloy_evm::InvalidTxError for BtcTxError {
+    fn as_invalid_tx_err(&self) -> Option<&InvalidTransaction> {
+        match self {
+            BtcTxError::Eth(error) => Some(error),
+            BtcTxError::L1FeeNotCovered { .. } | BtcTxError::SystemTxGasPrice => None,
+        }
+    }
+}
 
 /// One account's changes in a transaction.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -155,38 +180,89 @@ impl StateDiff {
         out
     }
 
-    /// Collects the changes of the transaction in `journal` against the state before it
-    /// (the journal's database: the executor commits after every transaction).
+    /// Collects the changes of the transaction running in `journal` against the state
+    /// before it.
+    ///
+    /// The state before the transaction is rebuilt from the journal itself (its entries
+    /// of the running transaction, undone on a copy of the accounts they name), not read
+    /// from the database: the diff is the same whether the caller commits after every
+    /// transaction or once per block.
     pub fn from_journal<DB: Database>(journal: &mut Journal<DB>) -> Result<Self, DB::Error> {
-        let Journal { database, inner } = journal;
-        let mut accounts = Vec::new();
-        for (address, account) in inner.state.iter() {
-            if !account.is_touched() {
-                continue;
+        let inner = &journal.inner;
+        // The accounts the transaction touched, with only the slots it touched.
+        let mut before = EvmState::default();
+        for entry in &inner.journal {
+            for address in entry_addresses(entry).into_iter().flatten().flatten() {
+                if before.contains_key(&address) {
+                    continue;
+                }
+                if let Some(account) = inner.state.get(&address) {
+                    let mut copy = Account::default();
+                    copy.info = account.info.clone();
+                    copy.status = account.status;
+                    copy.transaction_id = account.transaction_id;
+                    before.insert(address, copy);
+                }
             }
-            let before = database.basic(*address)?.unwrap_or_default();
-            let info = (account.info.nonce != before.nonce
-                || account.info.balance != before.balance)
-                .then_some((account.info.nonce, account.info.balance));
-            let code = (account.info.code_hash != before.code_hash
-                && account.info.code_hash != KECCAK_EMPTY)
+            if let JournalEntry::StorageChanged { address, key, .. }
+            | JournalEntry::StorageWarmed { address, key } = entry
+            {
+                let slot = inner
+                    .state
+                    .get(address)
+                    .and_then(|account| account.storage.get(key));
+                if let (Some(slot), Some(copy)) = (slot, before.get_mut(address)) {
+                    copy.storage.entry(*key).or_insert_with(|| slot.clone());
+                }
+            }
+        }
+        let after: Vec<AccountAfter> = before
+            .iter()
+            .filter_map(|(address, copy)| {
+                let account = inner.state.get(address)?;
+                let storage = copy
+                    .storage
+                    .keys()
+                    .filter_map(|key| Some((*key, account.storage.get(key)?.present_value)))
+                    .collect();
+                Some((*address, account.info.clone(), storage))
+            })
+            .collect();
+        let spurious_dragon = inner.cfg.spec.is_enabled_in(SpecId::SPURIOUS_DRAGON);
+        for entry in inner.journal.iter().rev() {
+            if can_undo(entry, &before) {
+                entry.clone().revert(&mut before, None, spurious_dragon);
+            }
+        }
+        let mut accounts = Vec::new();
+        for (address, info, slots) in after {
+            let Some(prior) = before.get(&address) else {
+                continue;
+            };
+            let changed_info = (info.nonce != prior.info.nonce
+                || info.balance != prior.info.balance)
+                .then_some((info.nonce, info.balance));
+            let code = (info.code_hash != prior.info.code_hash && info.code_hash != KECCAK_EMPTY)
                 .then(|| {
-                    account
-                        .info
-                        .code
+                    info.code
                         .as_ref()
                         .map(|c| c.original_bytes())
                         .unwrap_or_default()
                 });
-            let mut storage: Vec<(U256, U256)> = account
-                .changed_storage_slots()
-                .map(|(key, slot)| (*key, slot.present_value))
+            let mut storage: Vec<(U256, U256)> = slots
+                .into_iter()
+                .filter(|(key, value)| {
+                    prior
+                        .storage
+                        .get(key)
+                        .is_none_or(|slot| slot.present_value != *value)
+                })
                 .collect();
             storage.sort_unstable();
-            if info.is_some() || code.is_some() || !storage.is_empty() {
+            if changed_info.is_some() || code.is_some() || !storage.is_empty() {
                 accounts.push(AccountDiff {
-                    address: *address,
-                    info,
+                    address,
+                    info: changed_info,
                     code,
                     storage,
                 });
@@ -197,10 +273,62 @@ impl StateDiff {
     }
 }
 
+/// An account as the transaction left it: address, info, the slots it touched.
+type AccountAfter = (Address, AccountInfo, Vec<(U256, U256)>);
+
+/// Whether `entry` can be undone on `copy`: every account (and slot) it names is there.
+/// Entries of kinds this crate does not know change nothing the diff reads.
+fn can_undo(entry: &JournalEntry, copy: &EvmState) -> bool {
+    let Some(addresses) = entry_addresses(entry) else {
+        return false;
+    };
+    let accounts = addresses
+        .iter()
+        .flatten()
+        .all(|address| copy.contains_key(address));
+    match entry {
+        JournalEntry::StorageChanged { address, key, .. }
+        | JournalEntry::StorageWarmed { address, key } => copy
+            .get(address)
+            .is_some_and(|account| account.storage.contains_key(key)),
+        _ => accounts,
+    }
+}
+
+/// Every account a journal entry names (the ones its undo touches); `None` for a kind of
+/// entry that does not change nonce, balance, code or storage.
+#[allow(unreachable_patterns)]
+fn entry_addresses(entry: &JournalEntry) -> Option<[Option<Address>; 2]> {
+    let (first, second) = match entry {
+        JournalEntry::AccountDestroyed {
+            address, target, ..
+        } => (*address, Some(*target)),
+        JournalEntry::BalanceTransfer { from, to, .. } => (*from, Some(*to)),
+        JournalEntry::AccountWarmed { address }
+        | JournalEntry::AccountTouched { address }
+        | JournalEntry::BalanceChange { address, .. }
+        | JournalEntry::NonceChange { address, .. }
+        | JournalEntry::NonceBump { address }
+        | JournalEntry::AccountCreated { address, .. }
+        | JournalEntry::StorageChanged { address, .. }
+        | JournalEntry::StorageWarmed { address, .. }
+        | JournalEntry::TransientStorageChange { address, .. }
+        | JournalEntry::CodeChange { address, .. } => (*address, None),
+        _ => return None,
+    };
+    Some([Some(first), second])
+}
+
 /// Prices the L1 data-availability cost of a transaction from its state diff.
 pub trait L1FeeModel {
     /// The L1 fee in wei for a transaction that made `diff`.
     fn l1_fee(&self, diff: &StateDiff) -> U256;
+
+    /// Whether the model charges nothing whatever the diff: the fee hook then skips
+    /// building the diff. Default `false`.
+    fn is_free(&self) -> bool {
+        false
+    }
 }
 
 /// The default [`L1FeeModel`]: a rate in wei per byte of [`StateDiff::compact_encoding`].
@@ -221,6 +349,10 @@ impl L1FeeModel for PerByteL1Fee {
     fn l1_fee(&self, diff: &StateDiff) -> U256 {
         U256::from(diff.compact_encoding().len()).saturating_mul(self.wei_per_byte)
     }
+
+    fn is_free(&self) -> bool {
+        self.wei_per_byte.is_zero()
+    }
 }
 
 impl<F: Fn(&StateDiff) -> U256> L1FeeModel for F {
@@ -240,20 +372,23 @@ pub struct FeesPaid {
     pub l1_fee: U256,
 }
 
-/// The mainnet handler plus fee routing; one per transaction.
-pub struct FeeHandler<'a, DB> {
+/// The mainnet handler plus fee routing; one per transaction. It drives any revm EVM over
+/// the mainnet context and frames — [`BtcEvmInner`] with [`BtcEvmPrecompiles`], or the EVM
+/// of [`BtcEvmFactory`](crate::alloy::BtcEvmFactory) with alloy-evm's `PrecompilesMap` and
+/// an inspector ([`InspectorHandler`]).
+pub struct FeeHandler<'a, DB, EVM = BtcEvmInner<DB>> {
     l1_fee_model: &'a dyn L1FeeModel,
     paid: Cell<FeesPaid>,
-    _db: PhantomData<DB>,
+    _evm: PhantomData<fn() -> (DB, EVM)>,
 }
 
-impl<'a, DB> FeeHandler<'a, DB> {
+impl<'a, DB, EVM> FeeHandler<'a, DB, EVM> {
     /// A handler pricing the L1 fee with `l1_fee_model`.
     pub fn new(l1_fee_model: &'a dyn L1FeeModel) -> Self {
         FeeHandler {
             l1_fee_model,
             paid: Cell::new(FeesPaid::default()),
-            _db: PhantomData,
+            _evm: PhantomData,
         }
     }
 
@@ -263,12 +398,16 @@ impl<'a, DB> FeeHandler<'a, DB> {
     }
 }
 
-fn is_system<DB: Database>(evm: &BtcEvmInner<DB>) -> bool {
-    evm.ctx.tx.caller == SYSTEM_CALLER
+fn is_system<DB: Database>(ctx: &BtcEvmContext<DB>) -> bool {
+    ctx.tx.caller == SYSTEM_CALLER
 }
 
-impl<DB: Database> Handler for FeeHandler<'_, DB> {
-    type Evm = BtcEvmInner<DB>;
+impl<DB, EVM> Handler for FeeHandler<'_, DB, EVM>
+where
+    DB: Database,
+    EVM: EvmTr<Context = BtcEvmContext<DB>, Frame = EthFrame<EthInterpreter>>,
+{
+    type Evm = EVM;
     type Error = BtcEvmError<DB::Error>;
     type HaltReason = HaltReason;
 
@@ -276,16 +415,17 @@ impl<DB: Database> Handler for FeeHandler<'_, DB> {
     /// the base-fee check.
     fn validate_env(&self, evm: &mut Self::Evm) -> Result<(), Self::Error> {
         self.paid.set(FeesPaid::default());
-        if !is_system(evm) {
-            return validation::validate_env(evm.ctx());
+        let ctx = evm.ctx();
+        if !is_system(ctx) {
+            return validation::validate_env(&mut *ctx);
         }
-        if evm.ctx.tx.gas_price != 0 || evm.ctx.tx.gas_priority_fee.unwrap_or(0) != 0 {
+        if ctx.tx.gas_price != 0 || ctx.tx.gas_priority_fee.unwrap_or(0) != 0 {
             return Err(EVMError::Transaction(BtcTxError::SystemTxGasPrice));
         }
         // The base-fee rule is waived by validating against a zero base fee.
-        let basefee = core::mem::take(&mut evm.ctx.block.basefee);
-        let result = validation::validate_env(evm.ctx());
-        evm.ctx.block.basefee = basefee;
+        let basefee = core::mem::take(&mut ctx.block.basefee);
+        let result = validation::validate_env(&mut *ctx);
+        ctx.block.basefee = basefee;
         result
     }
 
@@ -295,23 +435,29 @@ impl<DB: Database> Handler for FeeHandler<'_, DB> {
         evm: &mut Self::Evm,
         exec_result: &mut FrameResult,
     ) -> Result<(), Self::Error> {
-        if is_system(evm) || evm.ctx.cfg.is_fee_charge_disabled() {
+        let ctx = evm.ctx();
+        if is_system(ctx) || ctx.cfg.is_fee_charge_disabled() {
             return Ok(());
         }
         let gas = exec_result.gas();
         let used = u128::from(gas.used().saturating_sub(gas.reservoir()));
-        let basefee = u128::from(evm.ctx.block.basefee());
-        let price = evm.ctx.tx.effective_gas_price(basefee);
+        let basefee = u128::from(ctx.block.basefee());
+        let price = ctx.tx.effective_gas_price(basefee);
         let base_fee = U256::from(basefee.min(price)).saturating_mul(U256::from(used));
         let priority_fee =
             U256::from(price.saturating_sub(basefee)).saturating_mul(U256::from(used));
 
         // The diff is taken before any vault is credited, so that the fees do not price
         // themselves.
-        let diff = StateDiff::from_journal(&mut evm.ctx.journaled_state)?;
-        let l1_fee = self.l1_fee_model.l1_fee(&diff);
-        let sender = evm.ctx.tx.caller();
-        let journal = &mut evm.ctx.journaled_state;
+        let l1_fee = if self.l1_fee_model.is_free() {
+            U256::ZERO
+        } else {
+            let diff = StateDiff::from_journal(&mut ctx.journaled_state)?;
+            self.l1_fee_model.l1_fee(&diff)
+        };
+        let sender = ctx.tx.caller();
+        let beneficiary = ctx.block.beneficiary();
+        let journal = &mut ctx.journaled_state;
         if !l1_fee.is_zero() {
             let (balance, paid) = {
                 let mut account = journal.load_account_mut(sender)?.data;
@@ -330,7 +476,6 @@ impl<DB: Database> Handler for FeeHandler<'_, DB> {
                 .data
                 .incr_balance(l1_fee);
         }
-        let beneficiary = evm.ctx.block.beneficiary();
         journal
             .load_account_mut(beneficiary)?
             .data
@@ -346,4 +491,12 @@ impl<DB: Database> Handler for FeeHandler<'_, DB> {
         });
         Ok(())
     }
+}
+
+impl<DB, I> InspectorHandler for FeeHandler<'_, DB, BtcAlloyRevm<DB, I>>
+where
+    DB: alloy_evm::Database,
+    I: Inspector<BtcEvmContext<DB>, EthInterpreter>,
+{
+    type IT = EthInterpreter;
 }

@@ -6,20 +6,30 @@
 //!   the vaults, with a pluggable [`L1FeeModel`].
 //! - [`system_tx`]: the system calls of a block, built from checked Bitcoin blocks and
 //!   pending deposits.
-//! - [`BtcEvm`]: the builder of a ready EVM and the block executor.
-//! - [`demo`]: a guided run of all of it (`btc-evm demo`).
+//! - [`BtcEvm`]: the builder of a ready EVM and the block executor (its chain settings in
+//!   [`ChainConfig`], its results in [`BlockOutcome`] and [`Receipt`], its errors in
+//!   [`L2BlockError`]).
+//!
+//! The same block rules drive [`BtcEvm`] and alloy-evm's
+//! [`BtcBlockExecutor`](crate::alloy::BtcBlockExecutor).
 
 mod btc_evm;
-pub mod demo;
+mod config;
+mod error;
 pub mod fees;
+mod receipt;
+pub(crate) mod rules;
 pub mod system_tx;
 
-pub use btc_evm::{
-    BlockError, BlockOutcome, BlockTx, BtcEvm, BtcEvmBuilder, ChainConfig, Receipt, ReceiptKind,
-    RejectReason, RejectedTx, TxOutcome, DEFAULT_BLOCK_GAS_LIMIT, DEFAULT_CHAIN_ID,
-};
+pub use btc_evm::BtcEvm;
 pub use btc_evm_bindings as bindings;
+pub use config::{BtcEvmBuilder, ChainConfig, DEFAULT_BLOCK_GAS_LIMIT, DEFAULT_CHAIN_ID};
+pub use error::{BlockError, L2BlockError};
 pub use fees::{
-    BtcEvmError, BtcTxError, FeeHandler, FeesPaid, L1FeeModel, PerByteL1Fee, StateDiff,
+    BtcAlloyRevm, BtcEvmContext, BtcEvmError, BtcEvmInner, BtcTxError, FeeHandler, FeesPaid,
+    L1FeeModel, PerByteL1Fee, StateDiff,
+};
+pub use receipt::{
+    BlockOutcome, BlockTx, Receipt, ReceiptKind, RejectReason, RejectedTx, TxOutcome,
 };
 pub use system_tx::{BridgeInit, PendingDeposit, SystemCall, SystemInputs, SystemTxError};

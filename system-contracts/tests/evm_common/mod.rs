@@ -9,7 +9,7 @@ use bitcoin::{Amount, BlockHash, OutPoint, Txid};
 use btc_evm_system_contracts::bitcoin::params::ChainParams;
 use btc_evm_system_contracts::bitcoin::script::ScriptTemplate;
 use btc_evm_system_contracts::evm::{
-    BlockError, BlockOutcome, BridgeInit, BtcEvm, PendingDeposit, SystemInputs,
+    BlockOutcome, BridgeInit, BtcEvm, L2BlockError, PendingDeposit, SystemInputs,
 };
 use btc_evm_system_contracts::genesis::{Genesis, GenesisConfig, VaultConfig};
 use btc_evm_system_contracts::light_client::{Anchor, BlockInfo, HeaderChain};
@@ -147,7 +147,7 @@ impl Chain {
         &mut self,
         system: SystemInputs,
         user: Vec<TxEnv>,
-    ) -> Result<BlockOutcome, BlockError<std::convert::Infallible>> {
+    ) -> Result<BlockOutcome, L2BlockError<std::convert::Infallible>> {
         let env = self.evm.block_env(
             self.l2_number + 1,
             1_700_000_000 + self.l2_number * 2,

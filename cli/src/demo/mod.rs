@@ -4,14 +4,10 @@
 //! block, recorded and deposited by system transactions, a withdrawal, fee routing, a vault
 //! emptied, and both precompiles called from a contract — with gas figures.
 //!
-//! The Bitcoin data is embedded from `tests/data/` of this crate, so the demo runs from a
-//! clean checkout without any file.
+//! The Bitcoin data is embedded from `data/` of this crate (the CLI, not the library), so
+//! the demo runs from a clean checkout without any file.
 
-use alloc::format;
-use alloc::string::{String, ToString};
-use alloc::vec;
-use alloc::vec::Vec;
-use core::fmt;
+use std::fmt;
 
 use bitcoin::block::{Block, Header};
 use bitcoin::hashes::{sha256d, Hash};
@@ -25,19 +21,21 @@ use revm::context::TxEnv;
 use revm::database::{CacheDB, EmptyDB};
 use revm::primitives::{address, Address, Bytes, FixedBytes, TxKind, U256};
 
-use super::{BlockOutcome, BridgeInit, BtcEvm, PendingDeposit, PerByteL1Fee, SystemInputs};
-use crate::bitcoin::block::parse_block;
-use crate::bitcoin::merkle::wtxid_proof;
-use crate::bitcoin::params::ChainParams;
-use crate::bitcoin::script::ScriptTemplate;
-use crate::genesis::{Genesis, GenesisConfig, VaultConfig};
-use crate::light_client::{Anchor, HeaderChain};
-use crate::regtest::{mine_block, DepositSigner};
+use btc_evm_system_contracts::bitcoin::block::parse_block;
+use btc_evm_system_contracts::bitcoin::merkle::wtxid_proof;
+use btc_evm_system_contracts::bitcoin::params::ChainParams;
+use btc_evm_system_contracts::bitcoin::script::ScriptTemplate;
+use btc_evm_system_contracts::evm::{
+    BlockOutcome, BridgeInit, BtcEvm, PendingDeposit, PerByteL1Fee, SystemInputs,
+};
+use btc_evm_system_contracts::genesis::{Genesis, GenesisConfig, VaultConfig};
+use btc_evm_system_contracts::light_client::{Anchor, HeaderChain};
+use btc_evm_system_contracts::regtest::{mine_block, DepositSigner};
 
 /// Mainnet headers 822528 (a period start) to 830592, one hex header per line.
-const MAINNET_HEADERS: &str = include_str!("../../tests/data/mainnet-headers-822528-830592.hex");
+const MAINNET_HEADERS: &str = include_str!("../../data/mainnet-headers-822528-830592.hex");
 /// Mainnet block 830000, hex.
-const MAINNET_830000: &str = include_str!("../../tests/data/blocks/mainnet-830000.hex");
+const MAINNET_830000: &str = include_str!("../../data/blocks/mainnet-830000.hex");
 const MAINNET_FIRST_HEIGHT: u32 = 822_528;
 
 /// A valid P256VERIFY input (go-ethereum's `CallP256Verify` case).
@@ -66,7 +64,7 @@ pub const ALICE: Address = address!("00000000000000000000000000000000000a11ce");
 /// Where the vaults pay out.
 pub const VAULT_RECIPIENT: Address = address!("00000000000000000000000000000000000fee00");
 
-const WEI_PER_SAT: u128 = crate::genesis::WEI_PER_SAT as u128;
+const WEI_PER_SAT: u128 = btc_evm_system_contracts::genesis::WEI_PER_SAT as u128;
 const DEPOSIT_SATS: u64 = 100_000_000;
 const BASEFEE: u64 = 1_000_000_000;
 const PRIORITY: u128 = 100_000_000;
@@ -130,8 +128,10 @@ impl DemoReport {
     fn receipts(&mut self, outcome: &BlockOutcome) {
         for r in &outcome.receipts {
             let label = match &r.kind {
-                super::ReceiptKind::System(name) => format!("system {name}"),
-                super::ReceiptKind::User => "user tx".to_string(),
+                btc_evm_system_contracts::evm::ReceiptKind::System(name) => {
+                    format!("system {name}")
+                }
+                btc_evm_system_contracts::evm::ReceiptKind::User => "user tx".to_string(),
             };
             let status = if r.success {
                 "ok".to_string()

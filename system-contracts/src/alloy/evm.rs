@@ -1,0 +1,171 @@
+//! [`BtcAlloyEvm`]: an [`alloy_evm::Evm`] running every transaction through
+//! [`FeeHandler`].
+
+use alloc::sync::Arc;
+
+use alloy_evm::precompiles::PrecompilesMap;
+use alloy_evm::{Database, Evm, EvmEnv};
+use revm::context::result::{EVMError, HaltReason, ResultAndState};
+use revm::context::{BlockEnv, CfgEnv, Context, TxEnv};
+use revm::context_interface::JournalTr;
+use revm::handler::Handler;
+use revm::inspector::InspectorHandler;
+use revm::primitives::hardfork::SpecId;
+use revm::primitives::{Address, Bytes};
+use revm::{Inspector, SystemCallEvm};
+
+use crate::evm::{
+    BtcAlloyRevm, BtcEvmContext, BtcEvmError, BtcTxError, FeeHandler, FeesPaid, L1FeeModel,
+};
+
+/// The EVM a [`BtcEvmFactory`](super::BtcEvmFactory) builds: revm's mainnet EVM with our
+/// precompiles in a [`PrecompilesMap`], every transaction run through [`FeeHandler`]
+/// (fee routing into the vaults, the L1 fee of [`L1FeeModel`], the system caller's
+/// exemptions), inspector `I` when inspection is on.
+pub struct BtcAlloyEvm<DB: Database, I> {
+    inner: BtcAlloyRevm<DB, I>,
+    inspect: bool,
+    l1_fee_model: Arc<dyn L1FeeModel + Send + Sync>,
+    last_fees: FeesPaid,
+}
+
+impl<DB: Database, I> core::fmt::Debug for BtcAlloyEvm<DB, I> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("BtcAlloyEvm")
+            .field("spec", &self.inner.ctx.cfg.spec)
+            .field("block", &self.inner.ctx.block.number)
+            .field("inspect", &self.inspect)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<DB: Database, I> BtcAlloyEvm<DB, I> {
+    /// Wraps a revm EVM (built by [`BtcEvmFactory`](super::BtcEvmFactory)).
+    pub fn new(
+        inner: BtcAlloyRevm<DB, I>,
+        inspect: bool,
+        l1_fee_model: Arc<dyn L1FeeModel + Send + Sync>,
+    ) -> Self {
+        BtcAlloyEvm {
+            inner,
+            inspect,
+            l1_fee_model,
+            last_fees: FeesPaid::default(),
+        }
+    }
+
+    /// The fees the last transaction run by [`Evm::transact_raw`] paid, by destination
+    /// (zero for a system call or an invalid transaction).
+    pub fn last_fees(&self) -> FeesPaid {
+        self.last_fees
+    }
+
+    /// The revm context.
+    pub fn ctx(&self) -> &BtcEvmContext<DB> {
+        &self.inner.ctx
+    }
+
+    /// The revm context, mutably.
+    pub fn ctx_mut(&mut self) -> &mut BtcEvmContext<DB> {
+        &mut self.inner.ctx
+    }
+
+    /// The revm EVM.
+    pub fn into_inner(self) -> BtcAlloyRevm<DB, I> {
+        self.inner
+    }
+}
+
+/// The error of [`Evm::transact_system_call`] (mainnet validity rules) as ours.
+fn to_btc_error<E>(error: EVMError<E>) -> BtcEvmError<E> {
+    match error {
+        EVMError::Transaction(e) => EVMError::Transaction(BtcTxError::Eth(e)),
+        EVMError::Header(e) => EVMError::Header(e),
+        EVMError::Database(e) => EVMError::Database(e),
+        EVMError::Custom(e) => EVMError::Custom(e),
+        EVMError::CustomAny(e) => EVMError::CustomAny(e),
+    }
+}
+
+impl<DB, I> Evm for BtcAlloyEvm<DB, I>
+where
+    DB: Database,
+    I: Inspector<BtcEvmContext<DB>>,
+{
+    type DB = DB;
+    type Tx = TxEnv;
+    type Error = BtcEvmError<DB::Error>;
+    type HaltReason = HaltReason;
+    type Spec = SpecId;
+    type BlockEnv = BlockEnv;
+    type Precompiles = PrecompilesMap;
+    type Inspector = I;
+
+    fn block(&self) -> &BlockEnv {
+        &self.inner.ctx.block
+    }
+
+    fn cfg_env(&self) -> &CfgEnv<SpecId> {
+        &self.inner.ctx.cfg
+    }
+
+    fn chain_id(&self) -> u64 {
+        self.inner.ctx.cfg.chain_id
+    }
+
+    fn transact_raw(&mut self, tx: TxEnv) -> Result<ResultAndState<HaltReason>, Self::Error> {
+        self.inner.ctx.tx = tx;
+        let model = Arc::clone(&self.l1_fee_model);
+        let mut handler = FeeHandler::<DB, BtcAlloyRevm<DB, I>>::new(model.as_ref());
+        let result = if self.inspect {
+            handler.inspect_run(&mut self.inner)
+        } else {
+            handler.run(&mut self.inner)
+        };
+        self.last_fees = handler.fees_paid();
+        let state = self.inner.ctx.journaled_state.finalize();
+        result.map(|result| ResultAndState::new(result, state))
+    }
+
+    fn transact_system_call(
+        &mut self,
+        caller: Address,
+        contract: Address,
+        data: Bytes,
+    ) -> Result<ResultAndState<HaltReason>, Self::Error> {
+        self.last_fees = FeesPaid::default();
+        self.inner
+            .system_call_with_caller(caller, contract, data)
+            .map_err(to_btc_error)
+    }
+
+    fn finish(self) -> (DB, EvmEnv<SpecId>) {
+        let Context {
+            block: block_env,
+            cfg: cfg_env,
+            journaled_state,
+            ..
+        } = self.inner.ctx;
+        (journaled_state.database, EvmEnv { block_env, cfg_env })
+    }
+
+    fn set_inspector_enabled(&mut self, enabled: bool) {
+        self.inspect = enabled;
+    }
+
+    fn components(&self) -> (&DB, &I, &PrecompilesMap) {
+        (
+            &self.inner.ctx.journaled_state.database,
+            &self.inner.inspector,
+            &self.inner.precompiles,
+        )
+    }
+
+    fn components_mut(&mut self) -> (&mut DB, &mut I, &mut PrecompilesMap) {
+        (
+            &mut self.inner.ctx.journaled_state.database,
+            &mut self.inner.inspector,
+            &mut self.inner.precompiles,
+        )
+    }
+}

@@ -1,0 +1,133 @@
+//! [`BtcEvmFactory`]: the [`EvmFactory`] of a btc-evm chain.
+
+use alloc::borrow::Cow;
+use alloc::sync::Arc;
+
+use alloy_evm::precompiles::PrecompilesMap;
+use alloy_evm::{Database, EvmEnv, EvmFactory};
+use btc_evm_precompiles::{BtcEvmPrecompiles, PrecompileConfig};
+use revm::context::result::HaltReason;
+use revm::context::{BlockEnv, DBErrorMarker, TxEnv};
+use revm::inspector::NoOpInspector;
+use revm::primitives::hardfork::SpecId;
+use revm::{Context, Inspector, MainBuilder, MainContext};
+
+use super::BtcAlloyEvm;
+use crate::evm::{BtcEvmContext, BtcEvmError, L1FeeModel, PerByteL1Fee};
+
+/// The [`EvmFactory`] of a btc-evm chain, usable wherever reth or alloy-evm takes one.
+///
+/// Its EVMs ([`BtcAlloyEvm`]) carry Ethereum's precompiles for the environment's spec plus
+/// P256VERIFY (`0x100`, at the configured gas schedule) and SCHNORRVERIFY (`0x200`), KZG point
+/// evaluation only if configured, in a [`PrecompilesMap`] (so a node can still map or extend
+/// them); every transaction routes its fees into the vaults, the L1 fee priced by the
+/// factory's [`L1FeeModel`]. [`Default`] is the reference chain: [`PrecompileConfig::default`]
+/// (P256VERIFY at 3450 gas, no KZG) and an L1 fee of zero.
+///
+/// ```
+/// use alloy_evm::{Evm, EvmEnv, EvmFactory};
+/// use btc_evm_system_contracts::alloy::BtcEvmFactory;
+/// use revm::database::InMemoryDB;
+///
+/// let mut evm = BtcEvmFactory::default().create_evm(InMemoryDB::default(), EvmEnv::default());
+/// let schnorr = btc_evm_precompiles::schnorr::SCHNORRVERIFY_ADDRESS;
+/// assert!(evm.precompiles().get(&schnorr).is_some());
+/// ```
+#[derive(Clone)]
+pub struct BtcEvmFactory {
+    precompiles: PrecompileConfig,
+    l1_fee_model: Arc<dyn L1FeeModel + Send + Sync>,
+}
+
+impl core::fmt::Debug for BtcEvmFactory {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("BtcEvmFactory")
+            .field("precompiles", &self.precompiles)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for BtcEvmFactory {
+    fn default() -> Self {
+        Self::new(PrecompileConfig::default())
+    }
+}
+
+impl BtcEvmFactory {
+    /// A factory with the given precompile configuration and no L1 fee.
+    pub fn new(precompiles: PrecompileConfig) -> Self {
+        BtcEvmFactory {
+            precompiles,
+            l1_fee_model: Arc::new(PerByteL1Fee::default()),
+        }
+    }
+
+    /// Sets the precompile configuration.
+    pub fn with_precompiles(mut self, precompiles: PrecompileConfig) -> Self {
+        self.precompiles = precompiles;
+        self
+    }
+
+    /// Sets the L1 fee model (default: [`PerByteL1Fee`] at zero wei per byte).
+    pub fn with_l1_fee_model(mut self, model: impl L1FeeModel + Send + Sync + 'static) -> Self {
+        self.l1_fee_model = Arc::new(model);
+        self
+    }
+
+    /// The precompile configuration.
+    pub fn precompile_config(&self) -> PrecompileConfig {
+        self.precompiles
+    }
+
+    /// The L1 fee model.
+    pub fn l1_fee_model(&self) -> &Arc<dyn L1FeeModel + Send + Sync> {
+        &self.l1_fee_model
+    }
+
+    /// Our precompiles for `spec`, as a [`PrecompilesMap`].
+    pub fn precompiles_for(&self, spec: SpecId) -> PrecompilesMap {
+        let set = BtcEvmPrecompiles::new(spec, self.precompiles);
+        PrecompilesMap::new(Cow::Owned(set.precompiles().clone()))
+    }
+
+    fn build<DB: Database, I: Inspector<BtcEvmContext<DB>>>(
+        &self,
+        db: DB,
+        input: EvmEnv,
+        inspector: I,
+        inspect: bool,
+    ) -> BtcAlloyEvm<DB, I> {
+        let precompiles = self.precompiles_for(input.cfg_env.spec);
+        let inner = Context::mainnet()
+            .with_block(input.block_env)
+            .with_cfg(input.cfg_env)
+            .with_db(db)
+            .build_mainnet_with_inspector(inspector)
+            .with_precompiles(precompiles);
+        BtcAlloyEvm::new(inner, inspect, Arc::clone(&self.l1_fee_model))
+    }
+}
+
+impl EvmFactory for BtcEvmFactory {
+    type Evm<DB: Database, I: Inspector<BtcEvmContext<DB>>> = BtcAlloyEvm<DB, I>;
+    type Context<DB: Database> = BtcEvmContext<DB>;
+    type Tx = TxEnv;
+    type Error<DBError: DBErrorMarker> = BtcEvmError<DBError>;
+    type HaltReason = HaltReason;
+    type Spec = SpecId;
+    type BlockEnv = BlockEnv;
+    type Precompiles = PrecompilesMap;
+
+    fn create_evm<DB: Database>(&self, db: DB, input: EvmEnv) -> BtcAlloyEvm<DB, NoOpInspector> {
+        self.build(db, input, NoOpInspector {}, false)
+    }
+
+    fn create_evm_with_inspector<DB: Database, I: Inspector<BtcEvmContext<DB>>>(
+        &self,
+        db: DB,
+        input: EvmEnv,
+        inspector: I,
+    ) -> BtcAlloyEvm<DB, I> {
+        self.build(db, input, inspector, true)
+    }
+}
