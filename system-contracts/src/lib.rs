@@ -32,6 +32,8 @@ pub mod bitcoin;
 #[cfg(feature = "evm")]
 pub mod genesis;
 pub mod light_client;
+#[cfg(feature = "evm")]
+pub mod native;
 #[cfg(feature = "regtest")]
 pub mod regtest;
 
