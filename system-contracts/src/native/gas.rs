@@ -12,7 +12,8 @@
 //! - every double SHA-256 at the SHA-256 precompile's price for both rounds
 //!   ([`hash256_gas`]);
 //! - a value transfer at the `CALL` price: cold/warm account access, 9000 for a non-zero
-//!   value, 25000 more for an empty recipient.
+//!   value less the 2300 stipend the recipient (an account without code) hands back, 25000
+//!   more for an empty recipient.
 //!
 //! A call that needs more than it was given halts out of gas and consumes all of it, as the
 //! bytecode does. Memory expansion, stack work and the precompile `STATICCALL`s the bytecode

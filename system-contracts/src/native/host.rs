@@ -156,6 +156,11 @@ impl<J: JournalTr> Call<'_, J> {
             }
         }
         self.charge(cost)?;
+        if !amount.is_zero() {
+            // The callee gets the 2300 stipend on top; an account without code leaves it
+            // unused and it returns to the caller.
+            self.used = self.used.saturating_sub(self.gas_params.call_stipend());
+        }
         if self.is_static && !amount.is_zero() {
             return Err(Exit::Halt(InstructionResult::CallNotAllowedInsideStatic));
         }
