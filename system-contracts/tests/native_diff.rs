@@ -190,8 +190,11 @@ type AccountState = (U256, u64, B256, BTreeMap<U256, U256>);
 
 /// The whole state, accounts equal to an absent one left out, zero slots left out.
 fn state(evm: &BtcEvm<Db>) -> BTreeMap<Address, AccountState> {
-    evm.db()
-        .cache
+    state_of(evm.db())
+}
+
+fn state_of(db: &Db) -> BTreeMap<Address, AccountState> {
+    db.cache
         .accounts
         .iter()
         .filter_map(|(address, account)| {
@@ -206,12 +209,10 @@ fn state(evm: &BtcEvm<Db>) -> BTreeMap<Address, AccountState> {
                 && info.nonce == 0
                 && info.code_hash == KECCAK_EMPTY
                 && storage.is_empty();
-            (!empty).then(|| {
-                (
-                    *address,
-                    (info.balance, info.nonce, info.code_hash, storage),
-                )
-            })
+            (!empty).then_some((
+                *address,
+                (info.balance, info.nonce, info.code_hash, storage),
+            ))
         })
         .collect()
 }
@@ -581,11 +582,9 @@ fn routed(call: impl Strategy<Value = Call>) -> impl Strategy<Value = Call> {
             let mut data = call.data.to_vec();
             match mutation {
                 1 => data.truncate((noise % 70) as usize),
-                2 => {
-                    if !data.is_empty() {
-                        let i = (noise as usize) % data.len();
-                        data[i] ^= (noise >> 32) as u8 | 1;
-                    }
+                2 if !data.is_empty() => {
+                    let i = (noise as usize) % data.len();
+                    data[i] ^= (noise >> 32) as u8 | 1;
                 }
                 3 => data.extend_from_slice(&noise.to_be_bytes()),
                 4 => {
@@ -669,7 +668,7 @@ fn solidity_has_index_rule() -> bool {
         &mut evm,
         &Call::new(ALICE, LIGHT_CLIENT, query.abi_encode()),
     );
-    outcome.output != Bytes::from(U256::from(1).to_be_bytes::<32>().to_vec())
+    outcome.output.as_ref() != U256::from(1).to_be_bytes::<32>().as_slice()
 }
 
 #[test]
@@ -790,8 +789,8 @@ fn by_txid(height: u64, txid: B256, header: Vec<u8>, proof: Vec<u8>, index: u64)
     .into()
 }
 
-#[test]
-fn light_client_cases_agree_and_meet_the_spec() {
+/// The light client's rules, call by call.
+fn light_client_calls() -> Vec<(Call, Expect)> {
     let blocks = blocks();
     let first = 800_000u64;
     let mut calls = vec![
@@ -1080,7 +1079,13 @@ fn light_client_cases_agree_and_meet_the_spec() {
             Expect::Ok,
         ),
     ]);
-    run_handwritten("light client", &calls);
+    calls
+}
+
+#[test]
+fn light_client_cases_agree_and_meet_the_spec() {
+    let blocks = blocks();
+    run_handwritten("light client", &light_client_calls());
 
     // The height counter's checked increment.
     let overflow = vec![
@@ -1145,8 +1150,8 @@ fn unauthorized(account: Address) -> Expect {
     Expect::RevertsWith(Vault::OwnableUnauthorizedAccount { account }.abi_encode())
 }
 
-#[test]
-fn vault_cases_agree_and_meet_the_spec() {
+/// The vaults' rules, call by call.
+fn vault_calls() -> Vec<(Call, Expect)> {
     let v = PRIORITY_FEE_VAULT;
     let c = |from: Address, data: Vec<u8>| Call::new(from, v, data);
     let fund = |amount: u64| Call {
@@ -1326,7 +1331,12 @@ fn vault_cases_agree_and_meet_the_spec() {
             Expect::Ok,
         ),
     ];
-    run_handwritten("fee vault", &calls);
+    calls
+}
+
+#[test]
+fn vault_cases_agree_and_meet_the_spec() {
+    run_handwritten("fee vault", &vault_calls());
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1502,5 +1512,102 @@ fn native_never_needs_more_gas_than_solidity() {
             native <= solidity,
             "{name}: native needs {native}, Solidity {solidity}"
         );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The alloy-evm factory
+// ---------------------------------------------------------------------------------------
+
+fn factory_run<E>(evm: &mut E, call: &Call) -> Outcome
+where
+    E: alloy_evm::Evm<DB = Db, Tx = TxEnv, HaltReason = revm::context::result::HaltReason>,
+{
+    use revm::database_interface::Database;
+    let nonce = evm
+        .db_mut()
+        .basic(call.from)
+        .expect("nonce")
+        .map(|a| a.nonce)
+        .unwrap_or_default();
+    let tx = TxEnv {
+        caller: call.from,
+        kind: TxKind::Call(call.to),
+        value: call.value,
+        data: call.data.clone(),
+        gas_limit: TX_GAS,
+        gas_price: 0,
+        nonce,
+        chain_id: Some(ChainConfig::default().chain_id),
+        ..TxEnv::default()
+    };
+    match evm.transact_commit(tx) {
+        Ok(ExecutionResult::Success { output, logs, .. }) => Outcome {
+            kind: "success",
+            output: output.into_data(),
+            logs,
+        },
+        Ok(ExecutionResult::Revert { output, logs, .. }) => Outcome {
+            kind: "revert",
+            output,
+            logs,
+        },
+        Ok(ExecutionResult::Halt { logs, .. }) => Outcome {
+            kind: "halt",
+            output: Bytes::new(),
+            logs,
+        },
+        Err(e) => Outcome {
+            kind: "invalid",
+            output: format!("{e:?}").into_bytes().into(),
+            logs: vec![],
+        },
+    }
+}
+
+/// `BtcEvmFactory::with_contracts(ContractMode::Native)` runs the same native contracts: the
+/// light client's and the vaults' hand-written sequences agree with the factory's Solidity
+/// EVM call by call and in the final state, and meet the spec.
+#[test]
+fn the_alloy_factory_in_native_mode_agrees() {
+    use alloy_evm::{Evm, EvmEnv, EvmFactory};
+    use btc_evm_system_contracts::alloy::BtcEvmFactory;
+    use revm::context::{BlockEnv, CfgEnv};
+    use revm::primitives::hardfork::SpecId;
+
+    let mut cfg_env = CfgEnv::new_with_spec(SpecId::PRAGUE);
+    cfg_env.chain_id = ChainConfig::default().chain_id;
+    let block_env = BlockEnv {
+        number: U256::from(1),
+        beneficiary: PRIORITY_FEE_VAULT,
+        gas_limit: 30_000_000,
+        basefee: 0,
+        prevrandao: Some(B256::ZERO),
+        ..BlockEnv::default()
+    };
+    let env = EvmEnv { cfg_env, block_env };
+    for (name, calls) in [
+        ("light client", light_client_calls()),
+        ("fee vault", vault_calls()),
+    ] {
+        let mut solidity = BtcEvmFactory::default().create_evm(genesis_db(), env.clone());
+        let mut native = BtcEvmFactory::default()
+            .with_contracts(ContractMode::Native)
+            .create_evm(genesis_db(), env.clone());
+        for (i, (call, expect)) in calls.iter().enumerate() {
+            let want = factory_run(&mut solidity, call);
+            let got = factory_run(&mut native, call);
+            assert_eq!(want, got, "{name}: call {i} {call:?}");
+            assert!(
+                check(expect, &got),
+                "{name}: call {i} {call:?}: expected {expect:?}"
+            );
+        }
+        assert_eq!(
+            state_of(solidity.db_mut()),
+            state_of(native.db_mut()),
+            "{name}: final state"
+        );
+        println!("alloy factory, {name}: {} calls agreed", calls.len());
     }
 }

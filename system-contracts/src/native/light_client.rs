@@ -148,7 +148,7 @@ fn verify_witness<J: JournalTr>(
 /// `_hasDepth`: the proof is exactly `depth` 32-byte nodes; returns that depth.
 fn proof_depth(proof: &[u8], depth: U256) -> Option<usize> {
     let nodes = proof.len() / 32;
-    (proof.len() % 32 == 0 && U256::from(nodes) == depth).then_some(nodes)
+    (proof.len().is_multiple_of(32) && U256::from(nodes) == depth).then_some(nodes)
 }
 
 /// The Merkle walk from `leaf` up `depth` levels; `None` when the index has a bit at or

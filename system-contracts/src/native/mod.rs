@@ -59,6 +59,19 @@ use revm::interpreter::{CallInputs, InterpreterResult};
 use revm::primitives::{Address, AddressSet};
 
 /// How a chain runs its system contracts.
+///
+/// ```
+/// use btc_evm_system_contracts::alloy::BtcEvmFactory;
+/// use btc_evm_system_contracts::evm::BtcEvm;
+/// use btc_evm_system_contracts::genesis::{Genesis, GenesisConfig};
+/// use btc_evm_system_contracts::native::ContractMode;
+///
+/// let genesis = Genesis::new(&GenesisConfig::default()).unwrap();
+/// let evm = BtcEvm::from_genesis(&genesis).contracts(ContractMode::Native).build();
+/// assert_eq!(evm.config().contracts, ContractMode::Native);
+/// let factory = BtcEvmFactory::default().with_contracts(ContractMode::Native);
+/// assert_eq!(factory.contracts(), ContractMode::Native);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum ContractMode {
     /// The compiled Solidity bytecode (the reference).
