@@ -1611,3 +1611,81 @@ fn the_alloy_factory_in_native_mode_agrees() {
         println!("alloy factory, {name}: {} calls agreed", calls.len());
     }
 }
+
+/// Mainnet block 830,000 (1851 transactions, depth 11), recorded with its real hash and
+/// witness root: wtxids and txids proven by height and against the real header. (A wrong
+/// index is flipped at bit 1: flipping bit 0 of the last, unpaired leaf gives the same root,
+/// Bitcoin's duplicated-node quirk, in both implementations.)
+#[test]
+fn mainnet_block_830000_proofs_agree_and_verify() {
+    use bitcoin::consensus::serialize;
+    use btc_evm_system_contracts::bitcoin::block::{check_block, parse_block};
+    use btc_evm_system_contracts::bitcoin::merkle::{txid_proof, wtxid_proof};
+
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/blocks/mainnet-830000.hex"
+    );
+    let hex_block = std::fs::read_to_string(path).expect("block file");
+    let block = parse_block(&hex::decode(hex_block.trim()).expect("hex")).expect("block");
+    let checked = check_block(&block).expect("valid block");
+    let header = serialize(&block.header);
+    let hash = B256::from(block.block_hash().to_byte_array());
+    let height = 830_000u64;
+    let record = Lc::setBlockInfoCall {
+        _blockHash: hash,
+        _witnessRoot: B256::from(checked.witness_root.to_byte_array()),
+        _coinbaseDepth: U256::from(11),
+    };
+    let mut calls = vec![
+        (system(init(U256::from(height))), Expect::Ok),
+        (system(record.abi_encode()), Expect::Ok),
+    ];
+    for i in (1..1851).step_by(211).chain([1850]) {
+        let wp = wtxid_proof(&checked.wtxids, i).expect("proof").to_bytes();
+        let wtxid = B256::from(checked.wtxids[i].to_byte_array());
+        let by_height = Lc::verifyInclusion_0Call {
+            _blockNumber: U256::from(height),
+            _wtxId: wtxid,
+            _proof: wp.clone().into(),
+            _index: U256::from(i),
+        };
+        let tp = txid_proof(&checked.txids, i).expect("proof").to_bytes();
+        let txid = B256::from(checked.txids[i].to_byte_array());
+        calls.extend([
+            (
+                Call::new(BOB, LIGHT_CLIENT, by_height.abi_encode()),
+                Expect::True,
+            ),
+            (
+                Call::new(
+                    BOB,
+                    LIGHT_CLIENT,
+                    by_txid(height, txid, header.clone(), tp.clone(), i as u64),
+                ),
+                Expect::True,
+            ),
+            (
+                Call::new(
+                    BOB,
+                    LIGHT_CLIENT,
+                    by_txid(height, txid, header.clone(), tp, i as u64 ^ 2),
+                ),
+                Expect::False,
+            ),
+            (
+                Call::new(
+                    BOB,
+                    LIGHT_CLIENT,
+                    by_txid(height, wtxid, header.clone(), wp, i as u64),
+                ),
+                if wtxid == txid {
+                    Expect::True
+                } else {
+                    Expect::False
+                },
+            ),
+        ]);
+    }
+    run_handwritten("mainnet block 830000", &calls);
+}
