@@ -40,6 +40,8 @@ enum Command {
     Deposit(commands::deposit::DepositCommand),
     /// Run the whole kit on in-memory chains and print what happened, with gas figures.
     Demo,
+    /// Run a JSON list of calls on a fresh chain, system contracts Solidity or native.
+    Replay(Box<commands::replay::ReplayArgs>),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Genesis(args) => commands::genesis::run(*args),
         Command::Deposit(cmd) => commands::deposit::run(cmd, cli.json),
         Command::Demo => commands::demo::run(cli.json),
+        Command::Replay(args) => commands::replay::run(*args),
     };
     output::finish(result, cli.json)
 }
