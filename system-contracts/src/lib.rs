@@ -18,6 +18,10 @@
 //!   [`BtcEvmFactory`](alloy::BtcEvmFactory) and the
 //!   [`BtcBlockExecutor`](alloy::BtcBlockExecutor).
 //!
+//! - [`native`] (feature `native`, included in `evm`): the light client and the fee vaults
+//!   as revm stateful precompiles, selected per chain by
+//!   [`ContractMode`](native::ContractMode).
+//!
 //! The Bitcoin core is `no_std` + `alloc`: `--no-default-features` builds only it. The `std`
 //! feature adds `std` error impls through its dependencies; `evm` implies `std`.
 #![no_std]
@@ -32,7 +36,7 @@ pub mod bitcoin;
 #[cfg(feature = "evm")]
 pub mod genesis;
 pub mod light_client;
-#[cfg(feature = "evm")]
+#[cfg(feature = "native")]
 pub mod native;
 #[cfg(feature = "regtest")]
 pub mod regtest;
