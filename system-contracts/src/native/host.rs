@@ -134,12 +134,9 @@ impl<J: JournalTr> Call<'_, J> {
             .journal
             .load_account_with_code(to)
             .map_err(|e| Exit::Fatal(e.to_string()))?;
-        let has_code = account
-            .data
-            .info
-            .code
-            .as_ref()
-            .is_some_and(|code| !code.is_empty());
+        let info = &account.data.info;
+        let has_code =
+            !info.is_empty_code_hash() || info.code.as_ref().is_some_and(|code| !code.is_empty());
         if has_code {
             return Err(Exit::Defer);
         }
