@@ -259,7 +259,7 @@ fn deposit_case(mode: ContractMode, mutation: u8, byte: usize) -> (Summary, Chai
     let h = blocks[0].height();
     let mut pending = Chain::pending(&b, h, &d);
     match mutation {
-        1 => pending.height = if byte % 2 == 0 { h + 1 } else { h - 1 },
+        1 => pending.height = if byte.is_multiple_of(2) { h + 1 } else { h - 1 },
         2 => flip(&mut pending.block.txdata[1], 0),
         5 => pending.prevout_scripts[0] = bitcoin::ScriptBuf::from_bytes(vec![0x51]),
         _ => {}
