@@ -44,6 +44,8 @@ enum Command {
     Withdrawals(commands::withdrawals::WithdrawalsCommand),
     /// Run the whole kit on in-memory chains and print what happened, with gas figures.
     Demo,
+    /// Run a JSON list of calls on a fresh chain, system contracts Solidity or native.
+    Replay(Box<commands::replay::ReplayArgs>),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
         Command::Deposit(cmd) => commands::deposit::run(cmd, cli.json),
         Command::Withdrawals(cmd) => commands::withdrawals::run(cmd, cli.json),
         Command::Demo => commands::demo::run(cli.json),
+        Command::Replay(args) => commands::replay::run(*args),
     };
     output::finish(result, cli.json)
 }

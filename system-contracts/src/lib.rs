@@ -21,6 +21,10 @@
 //!   [`BtcEvmFactory`](alloy::BtcEvmFactory) and the
 //!   [`BtcBlockExecutor`](alloy::BtcBlockExecutor).
 //!
+//! - [`native`] (feature `native`, included in `evm`): the light client and the fee vaults
+//!   as revm stateful precompiles, selected per chain by
+//!   [`ContractMode`](native::ContractMode).
+//!
 //! The Bitcoin core is `no_std` + `alloc`: `--no-default-features` builds only it. The `std`
 //! feature adds `std` error impls through its dependencies; `evm` implies `std`.
 #![no_std]
@@ -35,6 +39,8 @@ pub mod bitcoin;
 #[cfg(feature = "evm")]
 pub mod genesis;
 pub mod light_client;
+#[cfg(feature = "native")]
+pub mod native;
 #[cfg(feature = "regtest")]
 pub mod regtest;
 #[cfg(feature = "withdrawal-proof")]

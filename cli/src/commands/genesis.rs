@@ -8,7 +8,7 @@ use clap::Args;
 
 use crate::output::{Failure, Report};
 
-/// Options of `btc-evm genesis`; anything not given keeps the default of [`GenesisConfig`].
+/// Options of `btc-evm genesis`.
 #[derive(Args, Debug)]
 pub struct GenesisArgs {
     /// Where to write the file.
@@ -17,6 +17,14 @@ pub struct GenesisArgs {
     /// Write only the `alloc` object instead of a complete genesis file.
     #[arg(long)]
     alloc_only: bool,
+    #[command(flatten)]
+    options: GenesisOptions,
+}
+
+/// The chain options of `btc-evm genesis` (shared with `btc-evm replay`); anything not given
+/// keeps the default of [`GenesisConfig`].
+#[derive(Args, Debug)]
+pub struct GenesisOptions {
     /// EIP-155 chain id.
     #[arg(long)]
     chain_id: Option<u64>,
@@ -73,9 +81,9 @@ fn parse_account(s: &str) -> Result<(Address, U256), String> {
     Ok((address, balance))
 }
 
-impl GenesisArgs {
+impl GenesisOptions {
     /// The configuration: defaults, overridden by what was given.
-    fn config(&self) -> GenesisConfig {
+    pub fn config(&self) -> GenesisConfig {
         let mut c = GenesisConfig::default();
         if let Some(v) = self.chain_id {
             c.chain_id = v;
@@ -117,7 +125,7 @@ impl GenesisArgs {
 
 /// Runs `btc-evm genesis`.
 pub fn run(args: GenesisArgs) -> Result<Report, Failure> {
-    let config = args.config();
+    let config = args.options.config();
     let genesis = Genesis::new(&config).map_err(|e| Failure::Input(e.to_string()))?;
     let json = if args.alloc_only {
         genesis.alloc_json()

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod deposit;
 pub mod genesis;
 pub mod headers;
+pub mod replay;
 pub mod spv;
 pub mod withdrawals;
 

@@ -157,7 +157,7 @@ where
         (
             &self.inner.ctx.journaled_state.database,
             &self.inner.inspector,
-            &self.inner.precompiles,
+            self.inner.precompiles.inner(),
         )
     }
 
@@ -165,7 +165,7 @@ where
         (
             &mut self.inner.ctx.journaled_state.database,
             &mut self.inner.inspector,
-            &mut self.inner.precompiles,
+            self.inner.precompiles.inner_mut(),
         )
     }
 }

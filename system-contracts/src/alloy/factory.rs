@@ -14,6 +14,7 @@ use revm::{Context, Inspector, MainBuilder, MainContext};
 
 use super::BtcAlloyEvm;
 use crate::evm::{BtcEvmContext, BtcEvmError, L1FeeModel, PerByteL1Fee};
+use crate::native::{ContractMode, NativePrecompiles};
 
 /// The [`EvmFactory`] of a btc-evm chain, usable wherever reth or alloy-evm takes one.
 ///
@@ -37,12 +38,14 @@ use crate::evm::{BtcEvmContext, BtcEvmError, L1FeeModel, PerByteL1Fee};
 pub struct BtcEvmFactory {
     precompiles: PrecompileConfig,
     l1_fee_model: Arc<dyn L1FeeModel + Send + Sync>,
+    contracts: ContractMode,
 }
 
 impl core::fmt::Debug for BtcEvmFactory {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("BtcEvmFactory")
             .field("precompiles", &self.precompiles)
+            .field("contracts", &self.contracts)
             .finish_non_exhaustive()
     }
 }
@@ -59,7 +62,20 @@ impl BtcEvmFactory {
         BtcEvmFactory {
             precompiles,
             l1_fee_model: Arc::new(PerByteL1Fee::default()),
+            contracts: ContractMode::Solidity,
         }
+    }
+
+    /// Runs the system contracts as Solidity bytecode (the default) or natively
+    /// (`docs/contracts.md` §Native system contracts).
+    pub fn with_contracts(mut self, mode: ContractMode) -> Self {
+        self.contracts = mode;
+        self
+    }
+
+    /// How the system contracts run.
+    pub fn contracts(&self) -> ContractMode {
+        self.contracts
     }
 
     /// Sets the precompile configuration.
@@ -103,7 +119,7 @@ impl BtcEvmFactory {
             .with_cfg(input.cfg_env)
             .with_db(db)
             .build_mainnet_with_inspector(inspector)
-            .with_precompiles(precompiles);
+            .with_precompiles(NativePrecompiles::new(precompiles, self.contracts));
         BtcAlloyEvm::new(inner, inspect, Arc::clone(&self.l1_fee_model))
     }
 }

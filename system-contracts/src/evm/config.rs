@@ -12,6 +12,7 @@ use revm::MainBuilder;
 use super::fees::{L1FeeModel, PerByteL1Fee};
 use super::system_tx::BridgeInit;
 use super::BtcEvm;
+use crate::native::{ContractMode, NativePrecompiles};
 use btc_evm_bindings::PRIORITY_FEE_VAULT;
 
 pub use crate::genesis::{DEFAULT_CHAIN_ID, DEFAULT_GAS_LIMIT as DEFAULT_BLOCK_GAS_LIMIT};
@@ -29,6 +30,8 @@ pub struct ChainConfig {
     pub block_gas_limit: u64,
     /// Which precompiles and at what price.
     pub precompiles: PrecompileConfig,
+    /// Whether the system contracts run as Solidity bytecode (the default) or natively.
+    pub contracts: ContractMode,
 }
 
 impl Default for ChainConfig {
@@ -39,6 +42,7 @@ impl Default for ChainConfig {
             coinbase: PRIORITY_FEE_VAULT,
             block_gas_limit: DEFAULT_BLOCK_GAS_LIMIT,
             precompiles: PrecompileConfig::default(),
+            contracts: ContractMode::Solidity,
         }
     }
 }
@@ -77,6 +81,13 @@ impl<DB: Database + DatabaseCommit> BtcEvmBuilder<DB> {
         self
     }
 
+    /// Runs the system contracts as Solidity bytecode (the default) or natively
+    /// (`docs/contracts.md` §Native system contracts).
+    pub fn contracts(mut self, mode: ContractMode) -> Self {
+        self.config.contracts = mode;
+        self
+    }
+
     /// Sets the L1 fee model (default: [`PerByteL1Fee`] at zero wei per byte).
     pub fn l1_fee_model(mut self, model: impl L1FeeModel + 'static) -> Self {
         self.l1_fee_model = Box::new(model);
@@ -94,9 +105,9 @@ impl<DB: Database + DatabaseCommit> BtcEvmBuilder<DB> {
         let mut cfg = CfgEnv::new_with_spec(self.config.spec);
         cfg.chain_id = self.config.chain_id;
         let ctx = Context::new(self.db, self.config.spec).with_cfg(cfg);
-        let evm = ctx.build_mainnet().with_precompiles(BtcEvmPrecompiles::new(
-            self.config.spec,
-            self.config.precompiles,
+        let evm = ctx.build_mainnet().with_precompiles(NativePrecompiles::new(
+            BtcEvmPrecompiles::new(self.config.spec, self.config.precompiles),
+            self.config.contracts,
         ));
         let mut btc_evm = BtcEvm {
             evm,

@@ -48,12 +48,13 @@ use btc_evm_bindings::{BASE_FEE_VAULT, L1_FEE_VAULT, SYSTEM_CALLER};
 /// The revm context of a btc-evm chain.
 pub type BtcEvmContext<DB> = Context<BlockEnv, TxEnv, CfgEnv, DB, Journal<DB>, ()>;
 
-/// The revm EVM of a btc-evm chain: mainnet instructions and frames, [`BtcEvmPrecompiles`].
+/// The revm EVM of a btc-evm chain: mainnet instructions and frames, [`BtcEvmPrecompiles`]
+/// (plus the native system contracts in [`ContractMode::Native`](crate::native::ContractMode)).
 pub type BtcEvmInner<DB> = Evm<
     BtcEvmContext<DB>,
     (),
     EthInstructions<EthInterpreter, BtcEvmContext<DB>>,
-    BtcEvmPrecompiles,
+    crate::native::NativePrecompiles<BtcEvmPrecompiles>,
     EthFrame<EthInterpreter>,
 >;
 
@@ -63,7 +64,7 @@ pub type BtcAlloyRevm<DB, I> = Evm<
     BtcEvmContext<DB>,
     I,
     EthInstructions<EthInterpreter, BtcEvmContext<DB>>,
-    PrecompilesMap,
+    crate::native::NativePrecompiles<PrecompilesMap>,
     EthFrame<EthInterpreter>,
 >;
 

@@ -1,0 +1,220 @@
+//! `btc-evm replay`: runs a JSON list of calls against a fresh chain, with the system
+//! contracts as Solidity bytecode or native (`btc_evm_system_contracts::native`), and prints
+//! one JSON object per call, so that the two modes can be diffed on any sequence.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use btc_evm_bindings::alloy_primitives::{Address, Bytes, U256};
+use btc_evm_bindings::{implementation_of, PROXY_ADMIN, WCBTC_ADDRESS};
+use btc_evm_system_contracts::evm::BtcEvm;
+use btc_evm_system_contracts::genesis::Genesis;
+use btc_evm_system_contracts::native::ContractMode;
+use clap::{Args, ValueEnum};
+use revm::context::result::ExecutionResult;
+use revm::context::TxEnv;
+use revm::primitives::TxKind;
+use serde_json::{json, Map, Value};
+
+use super::genesis::GenesisOptions;
+use crate::output::{read_file, Failure, Report};
+
+/// `--contracts` values.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Contracts {
+    /// The compiled Solidity bytecode.
+    Solidity,
+    /// The native Rust twins.
+    Native,
+}
+
+/// Options of `btc-evm replay`.
+#[derive(Args, Debug)]
+pub struct ReplayArgs {
+    /// A JSON array of calls `{"from", "to", "value", "data"}` (hex strings; `value` and
+    /// `data` may be left out; the system caller may be `from`).
+    calls: PathBuf,
+    /// How the system contracts run.
+    #[arg(long, value_enum, default_value = "solidity")]
+    contracts: Contracts,
+    /// After the calls, print the balance and storage of every system contract.
+    #[arg(long)]
+    state: bool,
+    /// Gas limit of each call (default: the block gas limit).
+    #[arg(long)]
+    gas: Option<u64>,
+    #[command(flatten)]
+    genesis: GenesisOptions,
+}
+
+struct Call {
+    from: Address,
+    to: Address,
+    value: U256,
+    data: Bytes,
+}
+
+fn field<'a>(call: &'a Value, i: usize, name: &str) -> Result<Option<&'a str>, Failure> {
+    match call.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(Failure::Input(format!(
+            "call {i}: {name} must be a hex string, not {other}"
+        ))),
+    }
+}
+
+fn parse_calls(text: &str) -> Result<Vec<Call>, Failure> {
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| Failure::Input(format!("calls: not JSON: {e}")))?;
+    let list = value
+        .as_array()
+        .ok_or_else(|| Failure::Input("calls: expected a JSON array".into()))?;
+    list.iter()
+        .enumerate()
+        .map(|(i, call)| {
+            let address = |name: &str| -> Result<Address, Failure> {
+                let s = field(call, i, name)?
+                    .ok_or_else(|| Failure::Input(format!("call {i}: {name} is missing")))?;
+                s.parse()
+                    .map_err(|e| Failure::Input(format!("call {i}: {name} {s:?}: {e}")))
+            };
+            let value = match field(call, i, "value")? {
+                None => U256::ZERO,
+                Some(s) => s
+                    .parse()
+                    .map_err(|e| Failure::Input(format!("call {i}: value {s:?}: {e}")))?,
+            };
+            let data = match field(call, i, "data")? {
+                None => Bytes::new(),
+                Some(s) => hex::decode(s.strip_prefix("0x").unwrap_or(s))
+                    .map_err(|e| Failure::Input(format!("call {i}: data: not hex: {e}")))?
+                    .into(),
+            };
+            Ok(Call {
+                from: address("from")?,
+                to: address("to")?,
+                value,
+                data,
+            })
+        })
+        .collect()
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    format!("0x{}", hex::encode(bytes))
+}
+
+/// Runs `btc-evm replay`.
+pub fn run(args: ReplayArgs) -> Result<Report, Failure> {
+    let calls = parse_calls(&read_file(&args.calls)?)?;
+    let config = args.genesis.config();
+    let genesis = Genesis::new(&config).map_err(|e| Failure::Input(e.to_string()))?;
+    let mode = match args.contracts {
+        Contracts::Solidity => ContractMode::Solidity,
+        Contracts::Native => ContractMode::Native,
+    };
+    let mut evm = BtcEvm::from_genesis(&genesis).contracts(mode).build();
+    let gas_limit = args.gas.unwrap_or(config.gas_limit);
+    let mut succeeded = 0usize;
+    for call in &calls {
+        let nonce = evm
+            .nonce(call.from)
+            .map_err(|e| Failure::Input(format!("database: {e}")))?;
+        let tx = TxEnv {
+            caller: call.from,
+            kind: TxKind::Call(call.to),
+            value: call.value,
+            data: call.data.clone(),
+            gas_limit,
+            gas_price: 0,
+            nonce,
+            chain_id: Some(config.chain_id),
+            ..TxEnv::default()
+        };
+        let line = match evm.transact(tx) {
+            Err(e) => json!({ "success": false, "invalid": e.to_string() }),
+            Ok(outcome) => {
+                let result = outcome.result;
+                let gas_used = result.tx_gas_used();
+                let (success, output, logs) = match result {
+                    ExecutionResult::Success { output, logs, .. } => {
+                        (true, output.into_data(), logs)
+                    }
+                    ExecutionResult::Revert { output, logs, .. } => (false, output, logs),
+                    ExecutionResult::Halt { logs, .. } => (false, Bytes::new(), logs),
+                };
+                succeeded += usize::from(success);
+                let logs: Vec<Value> = logs
+                    .iter()
+                    .map(|log| {
+                        json!({
+                            "address": format!("{:#x}", log.address),
+                            "topics": log.data.topics().iter().map(|t| hex_of(t.as_slice())).collect::<Vec<_>>(),
+                            "data": hex_of(&log.data.data),
+                        })
+                    })
+                    .collect();
+                json!({
+                    "success": success,
+                    "output": hex_of(&output),
+                    "logs": logs,
+                    "gas_used": gas_used,
+                })
+            }
+        };
+        println!("{line}");
+    }
+    if args.state {
+        let mut state = Map::new();
+        let proxies = (1u8..=7).map(|i| {
+            let mut bytes = [0u8; 20];
+            bytes[0] = 0x31;
+            bytes[19] = i;
+            Address::new(bytes)
+        });
+        let mut addresses: Vec<Address> = proxies
+            .filter(|a| *a != WCBTC_ADDRESS)
+            .flat_map(|a| [a, implementation_of(a)])
+            .collect();
+        addresses.extend([WCBTC_ADDRESS, PROXY_ADMIN]);
+        for address in addresses {
+            let balance = evm
+                .balance(address)
+                .map_err(|e| Failure::Input(format!("database: {e}")))?;
+            let storage: BTreeMap<U256, U256> = evm
+                .db()
+                .cache
+                .accounts
+                .get(&address)
+                .map(|account| {
+                    account
+                        .storage
+                        .iter()
+                        .filter(|(_, v)| !v.is_zero())
+                        .map(|(k, v)| (*k, *v))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let storage: Map<String, Value> = storage
+                .into_iter()
+                .map(|(k, v)| (format!("{k:#x}"), Value::from(format!("{v:#x}"))))
+                .collect();
+            state.insert(
+                format!("{address:#x}"),
+                json!({ "balance": format!("{balance:#x}"), "storage": storage }),
+            );
+        }
+        println!("{}", json!({ "state": state }));
+    }
+    Ok(Report::default()
+        .field("calls", calls.len())
+        .field("succeeded", succeeded)
+        .field(
+            "contracts",
+            match args.contracts {
+                Contracts::Solidity => "solidity",
+                Contracts::Native => "native",
+            },
+        ))
+}
