@@ -37,7 +37,10 @@ extern crate std;
 mod backend;
 mod crypto;
 #[cfg(any(test, all(feature = "risc0", target_os = "zkvm")))]
+#[cfg_attr(not(test), allow(dead_code))]
 mod curve_consts;
+#[cfg(any(test, all(feature = "risc0", target_os = "zkvm")))]
+mod curve_tables;
 pub mod hash;
 pub mod p256;
 mod provider;

@@ -6,7 +6,6 @@ use risc0_bigint2::field::{modadd_256, modinv_256, modmul_256, modsub_256};
 pub(crate) type U256 = [u32; 8];
 
 pub(crate) const ZERO: U256 = [0; 8];
-pub(crate) const ONE: U256 = [1, 0, 0, 0, 0, 0, 0, 0];
 
 /// The integer of 32 big-endian bytes.
 pub(crate) fn from_be_bytes(bytes: &[u8; 32]) -> U256 {
@@ -76,38 +75,6 @@ pub(crate) fn inv(a: &U256, m: &U256) -> U256 {
     let mut out = ZERO;
     modinv_256(a, m, &mut out);
     out
-}
-
-/// `base^exp mod m` with 4-bit fixed windows; `base < m`.
-pub(crate) fn pow(base: &U256, exp: &U256, m: &U256) -> U256 {
-    let mut table = [ONE; 16];
-    for i in 1..16 {
-        table[i] = mul(&table[i - 1], base, m);
-    }
-    let mut acc = ONE;
-    let mut started = false;
-    for i in (0..64).rev() {
-        if started {
-            for _ in 0..4 {
-                acc = mul(&acc, &acc, m);
-            }
-        }
-        let window = nibble(exp, i);
-        if window != 0 {
-            acc = if started {
-                mul(&acc, &table[window], m)
-            } else {
-                table[window]
-            };
-            started = true;
-        }
-    }
-    acc
-}
-
-/// The `i`-th 4-bit window of `k` (0 = least significant).
-pub(crate) fn nibble(k: &U256, i: usize) -> usize {
-    ((k[i / 8] >> ((i % 8) * 4)) & 0xf) as usize
 }
 
 /// Whether `a` is odd.

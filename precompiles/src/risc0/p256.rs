@@ -1,8 +1,9 @@
 //! EIP-7951 P-256 ECDSA verification on bigint2.
 
-use super::ec::{double_mul, table, Point};
+use super::ec::{double_mul, odd_table, Point};
 use super::field::{add, from_be_bytes, inv, lt, mul, reduce_once, ZERO};
-use crate::curve_consts::{R1_A, R1_B, R1_GX, R1_GY, R1_N, R1_P};
+use crate::curve_consts::{R1_A, R1_B, R1_N, R1_P};
+use crate::curve_tables::R1_G_ODD;
 use risc0_bigint2::ec::{Curve, WeierstrassCurve};
 
 /// NIST P-256 (secp256r1) for bigint2.
@@ -48,9 +49,8 @@ pub(crate) fn verify(h: &[u8; 32], sig: &[u8; 64], pk: &[u8; 64]) -> bool {
     let u1 = mul(&h, &w, &R1_N);
     let u2 = mul(&r, &w, &R1_N);
 
-    let g = table(&R1::new_unchecked(R1_GX, R1_GY));
-    let q = table(&R1::new_unchecked(qx, qy));
-    match double_mul(&u1, &g, &u2, &q).as_u32s() {
+    let q = odd_table(&R1::new_unchecked(qx, qy), &R1_P);
+    match double_mul(&u1, &R1_G_ODD, &u2, &q).as_u32s() {
         None => false,
         Some([x, _]) => reduce_once(x, &R1_N) == r,
     }

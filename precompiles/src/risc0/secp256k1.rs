@@ -1,8 +1,9 @@
 //! BIP-340 verification on bigint2.
 
-use super::ec::{double_mul, table, Point};
-use super::field::{add, from_be_bytes, is_odd, lt, mul, pow, reduce_once, sub, ZERO};
-use crate::curve_consts::{K1_GX, K1_GY, K1_N, K1_P, K1_SQRT_EXP};
+use super::ec::{double_mul, odd_table, Point};
+use super::field::{add, from_be_bytes, is_odd, lt, mul, reduce_once, sub, ZERO};
+use crate::curve_consts::{K1_N, K1_P};
+use crate::curve_tables::K1_G_ODD;
 use risc0_bigint2::ec::Secp256k1Curve;
 
 type K1 = Point<Secp256k1Curve>;
@@ -23,7 +24,7 @@ pub(crate) fn verify_bip340(pk_x: &[u8; 32], msg: &[u8; 32], sig: &[u8; 64]) -> 
         return false;
     }
     let c = add(&mul(&mul(&x, &x, &K1_P), &x, &K1_P), &SEVEN, &K1_P);
-    let y = pow(&c, &K1_SQRT_EXP, &K1_P);
+    let y = sqrt_candidate(&c);
     if mul(&y, &y, &K1_P) != c {
         return false;
     }
@@ -49,9 +50,8 @@ pub(crate) fn verify_bip340(pk_x: &[u8; 32], msg: &[u8; 32], sig: &[u8; 64]) -> 
         &K1_N,
     );
 
-    let g = table(&K1::new_unchecked(K1_GX, K1_GY));
-    let minus_p = table(&K1::new_unchecked(x, neg_y));
-    let big_r = double_mul(&s, &g, &e, &minus_p);
+    let minus_p = odd_table(&K1::new_unchecked(x, neg_y), &K1_P);
+    let big_r = double_mul(&s, &K1_G_ODD, &e, &minus_p);
     match big_r.as_u32s() {
         None => false,
         Some([rx, ry]) => !is_odd(ry) && *rx == r,
@@ -83,7 +83,7 @@ pub(crate) fn recover(sig: &[u8; 64], recid: u8, msg: &[u8; 32]) -> Option<[u8; 
         x
     };
     let c = add(&mul(&mul(&x, &x, &K1_P), &x, &K1_P), &SEVEN, &K1_P);
-    let root = pow(&c, &K1_SQRT_EXP, &K1_P);
+    let root = sqrt_candidate(&c);
     if mul(&root, &root, &K1_P) != c {
         return None;
     }
@@ -96,12 +96,37 @@ pub(crate) fn recover(sig: &[u8; 64], recid: u8, msg: &[u8; 32]) -> Option<[u8; 
     let r_inv = super::field::inv(&r, &K1_N);
     let u1 = sub(&ZERO, &mul(&z, &r_inv, &K1_N), &K1_N);
     let u2 = mul(&s, &r_inv, &K1_N);
-    let g = table(&K1::new_unchecked(K1_GX, K1_GY));
-    let big_r = table(&K1::new_unchecked(x, y));
-    let q = double_mul(&u1, &g, &u2, &big_r);
+    let big_r = odd_table(&K1::new_unchecked(x, y), &K1_P);
+    let q = double_mul(&u1, &K1_G_ODD, &u2, &big_r);
     let [qx, qy] = q.as_u32s()?;
     let mut out = [0u8; 64];
     out[..32].copy_from_slice(&super::field::to_be_bytes(qx));
     out[32..].copy_from_slice(&super::field::to_be_bytes(qy));
     Some(out)
+}
+
+/// `a^((p+1)/4) mod p` for the secp256k1 prime: a square root of `a` when one exists.
+/// libsecp256k1's addition chain: 253 squarings and 13 multiplications.
+fn sqrt_candidate(a: &[u32; 8]) -> [u32; 8] {
+    let sqr_n = |x: &[u32; 8], n: usize| {
+        let mut r = *x;
+        for _ in 0..n {
+            r = mul(&r, &r, &K1_P);
+        }
+        r
+    };
+    let x2 = mul(&sqr_n(a, 1), a, &K1_P);
+    let x3 = mul(&sqr_n(&x2, 1), a, &K1_P);
+    let x6 = mul(&sqr_n(&x3, 3), &x3, &K1_P);
+    let x9 = mul(&sqr_n(&x6, 3), &x3, &K1_P);
+    let x11 = mul(&sqr_n(&x9, 2), &x2, &K1_P);
+    let x22 = mul(&sqr_n(&x11, 11), &x11, &K1_P);
+    let x44 = mul(&sqr_n(&x22, 22), &x22, &K1_P);
+    let x88 = mul(&sqr_n(&x44, 44), &x44, &K1_P);
+    let x176 = mul(&sqr_n(&x88, 88), &x88, &K1_P);
+    let x220 = mul(&sqr_n(&x176, 44), &x44, &K1_P);
+    let x223 = mul(&sqr_n(&x220, 3), &x3, &K1_P);
+    let t = mul(&sqr_n(&x223, 23), &x22, &K1_P);
+    let t = mul(&sqr_n(&t, 6), &x2, &K1_P);
+    sqr_n(&t, 2)
 }

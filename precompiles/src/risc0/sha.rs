@@ -20,9 +20,9 @@ const INIT: State = [
     0x5be0cd19u32.to_be(),
 ];
 
-/// The second half of the only block of a 32-byte message: the end marker at byte 32 and
-/// the length, 256 bits.
-const PAD_32: [State; 1] = [[0x80u32.to_be(), 0, 0, 0, 0, 0, 0, 256u32.to_be()]];
+/// The second half of the only block of a 32-byte message, words in memory order: the end
+/// marker 0x80 at byte 32 and the length, 256 bits, big-endian in the last eight bytes.
+const PAD_32: [State; 1] = [[0x8000_0000u32.to_be(), 0, 0, 0, 0, 0, 0, 256u32.to_be()]];
 
 fn state_bytes(state: &State) -> [u8; 32] {
     let mut out = [0u8; 32];
