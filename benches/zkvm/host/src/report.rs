@@ -368,7 +368,8 @@ feature (bigint2 curve arithmetic, the SHA-256 accelerator). Both run the same c
 give the same answers (see [`docs/zkvm.md`](zkvm.md)).\n\n\
 {rows}\n\
 Targets (accelerated): BIP-340 verify ≤ 140,000 (now {bip}), P-256 verify ≤ 104,000 (now \
-{p256}), header in context ≤ 1,500 on average (now {hdr}).\n\n\
+{p256}), header in context ≤ 1,500 on average (now {hdr}). Where a target is missed, \
+[`docs/zkvm.md`](zkvm.md#results-and-where-the-cycles-go) says why.\n\n\
 Vectors: {checked} answers checked, {mism} mismatches — every BIP-340, go-ethereum P256VERIFY \
 and Wycheproof P-256 case natively ({native}) and in the accelerated guest ({acc}), a sample in \
 the software guest ({sw}).\n\n\
@@ -378,10 +379,10 @@ Versions: {versions}.\n\
             bip = target("bip340_verify"),
             p256 = target("p256_verify"),
             hdr = target("header_mean"),
-            checked = self.vectors_checked,
+            checked = thousands(self.vectors_checked as u64),
             mism = self.vector_mismatches,
-            native = self.counts.0,
-            acc = self.counts.1,
+            native = thousands(self.counts.0 as u64),
+            acc = thousands(self.counts.1 as u64),
             sw = self.counts.2,
             versions = versions.join(", "),
         );
