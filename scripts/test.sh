@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test of btc-evm-kit: formatting, lints, the Rust test suites (pure and
-# native backends), the no_std build check, the Foundry tests and the fuzz smoke runs.
+# native backends), the no_std build check, the zkVM cycle run, the Foundry tests and the fuzz
+# smoke runs.
 # Installs what it needs first (scripts/setup.sh). Ends with one line `N passed, N failed`.
 #
 # Environment:
@@ -74,6 +75,11 @@ stage test-native cargo cargo test -p btc-evm-precompiles --features native --lo
 stage alloy counted scripts/alloy-checks.sh
 if [ -x scripts/check-no-std.sh ]; then
   stage no-std check scripts/check-no-std.sh
+fi
+if [ -x scripts/zkvm-cycles.sh ]; then
+  # The RISC Zero guest and host (own target dirs under target/zkvm-*), every signature
+  # vector checked inside the zkVM, the cycle table regenerated in docs/benchmarks.md.
+  stage zkvm-cycles check bash scripts/zkvm-cycles.sh --json
 fi
 if [ -f package.json ]; then
   stage forge-fmt check scripts/forge fmt --check

@@ -94,10 +94,15 @@ impl Backend for Native {
     }
 }
 
+/// The backend the public `verify` functions use: the zkVM accelerators inside a RISC Zero
+/// guest with the `risc0` feature.
+#[cfg(all(feature = "risc0", target_os = "zkvm"))]
+pub(crate) type Default = crate::risc0::Risc0;
+
 /// The backend the public `verify` functions use: native when the `native` feature is on.
-#[cfg(feature = "native")]
+#[cfg(all(feature = "native", not(all(feature = "risc0", target_os = "zkvm"))))]
 pub(crate) type Default = Native;
 
 /// The backend the public `verify` functions use: native when the `native` feature is on.
-#[cfg(not(feature = "native"))]
+#[cfg(not(any(feature = "native", all(feature = "risc0", target_os = "zkvm"))))]
 pub(crate) type Default = Pure;

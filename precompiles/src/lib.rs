@@ -19,6 +19,11 @@
 //! functions then use them. Both backends give identical answers on every input; the pure
 //! ones stay reachable as [`p256::verify_pure`] and [`schnorr::verify_pure`].
 //!
+//! The `risc0` feature takes effect only inside a RISC Zero guest (`target_os = "zkvm"`):
+//! there the `verify` functions and [`hash`] run on the zkVM's bigint2 and SHA-256
+//! accelerators. On any other target the feature is inert: it adds no dependency and
+//! changes no code path (`docs/zkvm.md`).
+//!
 //! [EIP-7951]: https://eips.ethereum.org/EIPS/eip-7951
 //! [BIP-340]: https://github.com/bitcoin/bips/blob/master/bip-0340.mediawiki
 #![no_std]
@@ -30,10 +35,20 @@ extern crate alloc;
 extern crate std;
 
 mod backend;
+mod crypto;
+#[cfg(any(test, all(feature = "risc0", target_os = "zkvm")))]
+#[cfg_attr(not(test), allow(dead_code))]
+mod curve_consts;
+#[cfg(any(test, all(feature = "risc0", target_os = "zkvm")))]
+mod curve_tables;
+pub mod hash;
 pub mod p256;
 mod provider;
+#[cfg(all(feature = "risc0", target_os = "zkvm"))]
+mod risc0;
 pub mod schnorr;
 
+pub use crypto::{install_crypto, BtcEvmCrypto};
 pub use provider::{BtcEvmPrecompiles, P256Schedule, PrecompileConfig};
 
 use revm::precompile::{EthPrecompileOutput, EthPrecompileResult, PrecompileHalt};

@@ -6,9 +6,10 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use bitcoin::block::Block;
-use bitcoin::hashes::{sha256d, Hash, HashEngine};
+use bitcoin::hashes::{sha256d, Hash};
 use bitcoin::{BlockHash, TxMerkleNode, Txid, WitnessMerkleNode, Wtxid};
 
+use super::hashing;
 use super::merkle::{self, coinbase_depth};
 
 /// Start of a BIP-141 commitment output: `OP_RETURN`, push 36, `aa21a9ed`.
@@ -127,10 +128,10 @@ pub fn witness_commitment_output(block: &Block) -> Option<(usize, sha256d::Hash)
 
 /// hash256(witness root ‖ reserved value): what BIP-141 commits to.
 pub fn witness_commitment(root: &WitnessMerkleNode, reserved_value: &[u8; 32]) -> sha256d::Hash {
-    let mut engine = sha256d::Hash::engine();
-    engine.input(root.as_byte_array());
-    engine.input(reserved_value);
-    sha256d::Hash::from_engine(engine)
+    hashing::merkle_parent(
+        &root.to_raw_hash(),
+        &sha256d::Hash::from_byte_array(*reserved_value),
+    )
 }
 
 /// Checks a block's contents against its header: at least one transaction, a coinbase
@@ -145,8 +146,8 @@ pub fn check_block(block: &Block) -> Result<CheckedBlock, BlockError> {
         return Err(BlockError::MultipleCoinbase { index: index + 1 });
     }
 
-    let txids: Vec<Txid> = block.txdata.iter().map(|tx| tx.compute_txid()).collect();
-    let wtxids: Vec<Wtxid> = block.txdata.iter().map(|tx| tx.compute_wtxid()).collect();
+    let txids: Vec<Txid> = block.txdata.iter().map(hashing::txid).collect();
+    let wtxids: Vec<Wtxid> = block.txdata.iter().map(hashing::wtxid).collect();
 
     let (computed, mutated) = merkle::txid_root(&txids).ok_or(BlockError::NoTransactions)?;
     if computed != block.header.merkle_root {
@@ -194,7 +195,7 @@ pub fn check_block(block: &Block) -> Result<CheckedBlock, BlockError> {
     };
 
     Ok(CheckedBlock {
-        hash: block.block_hash(),
+        hash: hashing::block_hash(&block.header),
         tx_count: block.txdata.len(),
         merkle_root: computed,
         witness_root,

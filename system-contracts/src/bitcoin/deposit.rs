@@ -17,6 +17,7 @@ use bitcoin::consensus::encode::serialize;
 use bitcoin::hashes::Hash;
 use bitcoin::{ScriptBuf, Transaction, Txid, Wtxid};
 
+use super::hashing;
 use super::merkle::{wtxid_proof, ProofError};
 use super::sighash::sha_script_pubkeys;
 
@@ -87,12 +88,12 @@ impl TxPieces {
     /// hash256(version ‖ flag ‖ vin ‖ vout ‖ witness ‖ locktime): the wtxid the Bridge
     /// computes.
     pub fn wtxid(&self) -> Wtxid {
-        Wtxid::hash(&self.concat(true))
+        Wtxid::from_raw_hash(hashing::sha256d(&self.concat(true)))
     }
 
     /// hash256(version ‖ vin ‖ vout ‖ locktime): the txid the Bridge computes.
     pub fn txid(&self) -> Txid {
-        Txid::hash(&self.concat(false))
+        Txid::from_raw_hash(hashing::sha256d(&self.concat(false)))
     }
 
     fn concat(&self, with_witness: bool) -> Vec<u8> {

@@ -427,7 +427,7 @@ pub fn validate_next(
             bits,
             reason,
         })?;
-    let hash = header.block_hash();
+    let hash = super::hashing::block_hash(header);
     if !pow::hash_meets_target(&hash, &target) {
         return Err(HeaderError::InsufficientWork { height, hash, bits });
     }

@@ -10,7 +10,7 @@
 
 use alloc::vec::Vec;
 
-use bitcoin::hashes::{sha256d, Hash, HashEngine};
+use bitcoin::hashes::{sha256d, Hash};
 use bitcoin::{TxMerkleNode, Txid, WitnessMerkleNode, Wtxid};
 
 /// `ceil(log2(tx_count))`: the number of levels above the leaves, 0 for a coinbase-only
@@ -25,10 +25,7 @@ pub fn coinbase_depth(tx_count: usize) -> u32 {
 
 /// hash256 of two concatenated nodes.
 fn parent(left: &sha256d::Hash, right: &sha256d::Hash) -> sha256d::Hash {
-    let mut engine = sha256d::Hash::engine();
-    engine.input(left.as_byte_array());
-    engine.input(right.as_byte_array());
-    sha256d::Hash::from_engine(engine)
+    super::hashing::merkle_parent(left, right)
 }
 
 /// A Merkle root and whether the tree was "mutated": two identical nodes paired at some

@@ -6,11 +6,13 @@
 //! - [`header`]: validation of one header against its parent's [`ChainContext`].
 //! - [`merkle`]: txid and witness Merkle roots, coinbase depth, SPV proofs.
 //! - [`block`]: full-block checks (Merkle root, BIP-141 witness commitment).
+//! - [`hashing`]: the SHA-256 seam (the zkVM accelerator under the `risc0` feature).
 //! - [`script`]: the bridge's deposit and replace scripts.
 //! - [`sighash`]: BIP-341 signature hashes for the deposit and safe-withdraw paths.
 
 pub mod block;
 pub mod deposit;
+pub mod hashing;
 pub mod header;
 pub mod merkle;
 pub mod params;

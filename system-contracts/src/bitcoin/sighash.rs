@@ -12,7 +12,7 @@
 use alloc::borrow::ToOwned;
 
 use bitcoin::consensus::encode::serialize;
-use bitcoin::hashes::{sha256, Hash, HashEngine};
+use bitcoin::hashes::{sha256, Hash};
 use bitcoin::taproot::TapLeafHash;
 use bitcoin::{Amount, Script, TapSighash, Transaction, TxOut};
 
@@ -39,7 +39,7 @@ pub enum SighashError {
 }
 
 fn sha256_of(bytes: &[u8]) -> sha256::Hash {
-    sha256::Hash::hash(bytes)
+    super::hashing::sha256(bytes)
 }
 
 /// `sha_scriptpubkeys` of BIP-341: SHA-256 of the spent outputs' scriptPubKeys, each with
@@ -47,18 +47,15 @@ fn sha256_of(bytes: &[u8]) -> sha256::Hash {
 pub fn sha_script_pubkeys<'a>(
     script_pubkeys: impl IntoIterator<Item = &'a Script>,
 ) -> sha256::Hash {
-    let mut engine = sha256::Hash::engine();
-    for spk in script_pubkeys {
-        engine.input(&serialize(&spk.to_owned()));
-    }
-    sha256::Hash::from_engine(engine)
+    let bytes: alloc::vec::Vec<u8> = script_pubkeys
+        .into_iter()
+        .flat_map(|spk| serialize(&spk.to_owned()))
+        .collect();
+    sha256_of(&bytes)
 }
 
 fn finish(msg: &[u8]) -> TapSighash {
-    let mut engine = TapSighash::engine();
-    engine.input(&[0x00]); // sighash epoch
-    engine.input(msg);
-    TapSighash::from_engine(engine)
+    super::hashing::tap_sighash(msg)
 }
 
 /// The deposit's BIP-341 script-path sighash with `SIGHASH_DEFAULT`: commits to the single
@@ -83,11 +80,8 @@ pub fn deposit_sighash(
     msg.extend_from_slice(sha256_of(&amount.to_sat().to_le_bytes()).as_byte_array());
     msg.extend_from_slice(sha_script_pubkeys.as_byte_array());
     msg.extend_from_slice(sha256_of(&input.sequence.0.to_le_bytes()).as_byte_array());
-    let mut outputs = sha256::Hash::engine();
-    for out in &tx.output {
-        outputs.input(&serialize(out));
-    }
-    msg.extend_from_slice(sha256::Hash::from_engine(outputs).as_byte_array());
+    let outputs: alloc::vec::Vec<u8> = tx.output.iter().flat_map(serialize).collect();
+    msg.extend_from_slice(sha256_of(&outputs).as_byte_array());
     msg.push(2); // spend_type: ext_flag 1 (script path), no annex
     msg.extend_from_slice(&0u32.to_le_bytes()); // input_index
     msg.extend_from_slice(leaf_hash.as_byte_array());
