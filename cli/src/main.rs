@@ -43,7 +43,7 @@ enum Command {
     #[command(subcommand)]
     Withdrawals(commands::withdrawals::WithdrawalsCommand),
     /// Run the whole kit on in-memory chains and print what happened, with gas figures.
-    Demo,
+    Demo(commands::demo::DemoArgs),
     /// Run a JSON list of calls on a fresh chain, system contracts Solidity or native.
     Replay(Box<commands::replay::ReplayArgs>),
 }
@@ -57,7 +57,7 @@ fn main() -> ExitCode {
         Command::Genesis(args) => commands::genesis::run(*args),
         Command::Deposit(cmd) => commands::deposit::run(cmd, cli.json),
         Command::Withdrawals(cmd) => commands::withdrawals::run(cmd, cli.json),
-        Command::Demo => commands::demo::run(cli.json),
+        Command::Demo(args) => commands::demo::run(&args, cli.json),
         Command::Replay(args) => commands::replay::run(*args),
     };
     output::finish(result, cli.json)

@@ -22,6 +22,7 @@ use btc_evm_system_contracts::evm::bindings::{Bridge, BRIDGE};
 use btc_evm_system_contracts::evm::{BlockOutcome, BridgeInit, PendingDeposit, SystemInputs};
 use btc_evm_system_contracts::genesis::{Genesis, GenesisConfig, WEI_PER_SAT};
 use btc_evm_system_contracts::light_client::{Anchor, HeaderChain};
+use btc_evm_system_contracts::native::ContractMode;
 use btc_evm_system_contracts::regtest::mine_block;
 use btc_evm_system_contracts::withdrawal_proof::{
     prover, verify_deposit_txid, verify_withdrawal, withdrawal_proof_slots, Utxo,
@@ -29,7 +30,7 @@ use btc_evm_system_contracts::withdrawal_proof::{
 use btc_evm_system_contracts::BtcEvm;
 use revm::context::TxEnv;
 use revm::database::{CacheDB, EmptyDB};
-use revm::primitives::{address, Address, FixedBytes, TxKind, B256, U256};
+use revm::primitives::{address, Address, FixedBytes, Log, TxKind, B256, U256};
 
 /// The three signers' secret keys (devnet keys: never use them for real coins).
 pub const SIGNER_SECRETS: [[u8; 32]; 3] = [[0xa1; 32], [0xb2; 32], [0xc3; 32]];
@@ -89,6 +90,8 @@ pub struct PegRoundTrip {
     pub lines: Vec<String>,
     /// Gas of the L2 transactions, by label.
     pub gas: Vec<(String, u64)>,
+    /// Every L2 receipt, in order: label, success, logs.
+    pub receipts: Vec<(String, bool, Vec<Log>)>,
     /// The L2 at the end.
     pub evm: BtcEvm<CacheDB<EmptyDB>>,
     /// The aggregated x-only key.
@@ -117,12 +120,16 @@ impl PegRoundTrip {
                 r.gas_used,
                 if r.success { "ok" } else { "reverted" }
             ));
-            self.gas.push((name, r.gas_used));
+            self.gas.push((name.clone(), r.gas_used));
+            self.receipts.push((name, r.success, r.logs.clone()));
         }
     }
 }
 
-fn l2(aggregated_key: &[u8; 32]) -> Result<BtcEvm<CacheDB<EmptyDB>>, PegDemoError> {
+fn l2(
+    aggregated_key: &[u8; 32],
+    mode: ContractMode,
+) -> Result<BtcEvm<CacheDB<EmptyDB>>, PegDemoError> {
     let mut config = GenesisConfig::default();
     config.accounts.insert(
         ALICE,
@@ -136,11 +143,17 @@ fn l2(aggregated_key: &[u8; 32]) -> Result<BtcEvm<CacheDB<EmptyDB>>, PegDemoErro
             deposit_suffix: template.suffix,
             deposit_amount: U256::from(u128::from(DEPOSIT_SATS) * u128::from(WEI_PER_SAT)),
         })
+        .contracts(mode)
         .build())
 }
 
-/// Runs the round trip.
+/// Runs the round trip with the system contracts as Solidity bytecode.
 pub fn run() -> Result<PegRoundTrip, PegDemoError> {
+    run_in(ContractMode::Solidity)
+}
+
+/// Runs the round trip with the system contracts in `mode` (the Bridge is bytecode in both).
+pub fn run_in(mode: ContractMode) -> Result<PegRoundTrip, PegDemoError> {
     // Keys.
     let signers: Vec<Signer> = SIGNER_SECRETS
         .iter()
@@ -155,15 +168,16 @@ pub fn run() -> Result<PegRoundTrip, PegDemoError> {
         .x_only_public_key(&secp256k1::Secp256k1::signing_only())
         .0
         .serialize();
-    let mut evm = l2(&agg)?;
+    let mut evm = l2(&agg, mode)?;
     let mut report = PegRoundTrip {
         lines: Vec::new(),
         gas: Vec::new(),
+        receipts: Vec::new(),
         aggregated_key: agg,
         withdrawal_index: 0,
         deposit_id: 0,
         state_root: B256::ZERO,
-        evm: l2(&agg)?,
+        evm: l2(&agg, mode)?,
     };
     report.line(format!(
         "N-of-N key (MuSig2 KeySort + KeyAgg of 3 signers): {}",

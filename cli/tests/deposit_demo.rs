@@ -150,7 +150,60 @@ fn demo_runs_every_flow() {
         "P256VERIFY (0x100) via contract: valid = true",
         "SCHNORRVERIFY (0x200) via contract: valid = true",
         "reverted: Withdrawal amount must be greater than minimum withdraw amount",
+        "system contracts: Solidity bytecode",
+        // The peg round trip.
+        "N-of-N key (MuSig2 KeySort + KeyAgg of 3 signers)",
+        "deposit address for 0x00000000000000000000000000000000000A11cE: bcrt1p",
+        "signed by 3 MuSig2 partial signatures",
+        "deposit 0 verified (MuSig2 signature checked by 0x200)",
+        "Alice withdraws to Bitcoin output",
+        "verifies withdrawal 0 = 5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a:01000000",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+}
+
+#[test]
+fn demo_json_has_the_round_trip_gas_in_both_modes() {
+    for (args, mode) in [
+        (&["--json", "demo"][..], "solidity"),
+        (&["--json", "demo", "--native"][..], "native"),
+    ] {
+        let out = btc_evm(args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["contracts"], mode);
+        let gas = json["gas"].as_array().unwrap();
+        let trip: Vec<&str> = gas
+            .iter()
+            .filter_map(|g| g["tx"].as_str())
+            .filter(|t| t.starts_with("round trip: "))
+            .collect();
+        assert_eq!(
+            trip,
+            [
+                "round trip: system initializeBlockNumber",
+                "round trip: system setBlockInfo",
+                "round trip: system initialize",
+                "round trip: system setBlockInfo",
+                "round trip: system deposit",
+                "round trip: withdraw (user tx)",
+            ]
+        );
+        for g in gas {
+            assert!(g["gas"].as_u64().unwrap() > 21_000, "{g}");
+        }
+        let lines = json["lines"].as_array().unwrap();
+        let header = lines[0].as_str().unwrap();
+        if mode == "native" {
+            assert!(header.contains("native Rust light client and fee vaults"));
+            assert!(header.contains("Bridge is still Solidity"));
+        } else {
+            assert!(header.contains("Solidity bytecode"));
+        }
     }
 }

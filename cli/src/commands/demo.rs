@@ -1,13 +1,29 @@
 //! `btc-evm demo`: prints the guided run of [`crate::demo`].
 
-use crate::demo;
+use btc_evm_system_contracts::native::ContractMode;
+use clap::Args;
 use serde_json::{Map, Value};
 
+use crate::demo;
 use crate::output::{Failure, Report};
 
+/// `btc-evm demo` options.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Run the light client and fee vaults as native Rust contracts (the Bridge stays
+    /// Solidity bytecode).
+    #[arg(long)]
+    pub native: bool,
+}
+
 /// Runs the demo; text mode prints its lines, `--json` gives them and the gas figures.
-pub fn run(json: bool) -> Result<Report, Failure> {
-    let report = demo::run()
+pub fn run(args: &DemoArgs, json: bool) -> Result<Report, Failure> {
+    let mode = if args.native {
+        ContractMode::Native
+    } else {
+        ContractMode::Solidity
+    };
+    let report = demo::run(mode)
         .map_err(|e| Failure::Invalid(Report::default().field("error", e.to_string())))?;
     if !json {
         print!("{report}");
@@ -24,6 +40,7 @@ pub fn run(json: bool) -> Result<Report, Failure> {
         })
         .collect();
     Ok(Report::default()
+        .field("contracts", if args.native { "native" } else { "solidity" })
         .field("lines", report.lines.clone())
         .field("gas", gas))
 }

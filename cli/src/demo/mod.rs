@@ -2,7 +2,12 @@
 //! mainnet headers and a real block validated and recorded, an SPV proof checked by the
 //! light client contract, then the peg on a regtest Bitcoin — a signed deposit in a mined
 //! block, recorded and deposited by system transactions, a withdrawal, fee routing, a vault
-//! emptied, and both precompiles called from a contract — with gas figures.
+//! emptied, and both precompiles called from a contract — then the peg round trip of
+//! [`crate::peg_demo`] (three signers' MuSig2 N-of-N key, Alice's deposit address, the move
+//! transaction signed by a 3-party MuSig2 session, the deposit on the L2, her withdrawal and
+//! its storage proof against the L2 state root) — with gas figures. [`run`] takes the
+//! [`ContractMode`]: the light client and fee vaults as Solidity bytecode or native Rust (the
+//! Bridge is bytecode in both).
 //!
 //! The Bitcoin data is embedded from `data/` of this crate (the CLI, not the library), so
 //! the demo runs from a clean checkout without any file.
@@ -19,7 +24,7 @@ use btc_evm_bindings::{
 };
 use revm::context::TxEnv;
 use revm::database::{CacheDB, EmptyDB};
-use revm::primitives::{address, Address, Bytes, FixedBytes, TxKind, U256};
+use revm::primitives::{address, Address, Bytes, FixedBytes, Log, TxKind, U256};
 
 use btc_evm_system_contracts::bitcoin::block::parse_block;
 use btc_evm_system_contracts::bitcoin::merkle::wtxid_proof;
@@ -30,6 +35,7 @@ use btc_evm_system_contracts::evm::{
 };
 use btc_evm_system_contracts::genesis::{Genesis, GenesisConfig, VaultConfig};
 use btc_evm_system_contracts::light_client::{Anchor, HeaderChain};
+use btc_evm_system_contracts::native::ContractMode;
 use btc_evm_system_contracts::regtest::{mine_block, DepositSigner};
 
 /// Mainnet headers 822528 (a period start) to 830592, one hex header per line.
@@ -116,6 +122,8 @@ pub struct DemoReport {
     pub lines: Vec<String>,
     /// Gas of every transaction run, by label.
     pub gas: Vec<(String, u64)>,
+    /// Every L2 receipt, in order: label, success, logs.
+    pub receipts: Vec<(String, bool, Vec<Log>)>,
 }
 
 impl DemoReport {
@@ -142,7 +150,8 @@ impl DemoReport {
                 )
             };
             self.line(format!("{label:<30} gas {:>7}  {status}", r.gas_used));
-            self.gas.push((label, r.gas_used));
+            self.gas.push((label.clone(), r.gas_used));
+            self.receipts.push((label, r.success, r.logs.clone()));
         }
     }
 }
@@ -193,7 +202,7 @@ struct L2 {
 }
 
 impl L2 {
-    fn new(signer: &DepositSigner) -> Result<Self, DemoError> {
+    fn new(signer: &DepositSigner, mode: ContractMode) -> Result<Self, DemoError> {
         let template = ScriptTemplate::deposit(&signer.aggregated_key());
         let evm = BtcEvm::from_genesis(&genesis()?)
             .bridge_init(BridgeInit {
@@ -202,6 +211,7 @@ impl L2 {
                 deposit_amount: U256::from(u128::from(DEPOSIT_SATS) * WEI_PER_SAT),
             })
             .l1_fee_model(PerByteL1Fee::new(U256::from(10_000_000u64)))
+            .contracts(mode)
             .build();
         Ok(L2 { evm, number: 0 })
     }
@@ -248,16 +258,51 @@ impl L2 {
     }
 }
 
-/// Runs the demo.
-pub fn run() -> Result<DemoReport, DemoError> {
+/// Runs the demo with the system contracts in `mode`.
+pub fn run(mode: ContractMode) -> Result<DemoReport, DemoError> {
     let mut report = DemoReport::default();
+    report.section(match mode {
+        ContractMode::Solidity => {
+            "btc-evm demo, system contracts: Solidity bytecode (light client, fee vaults, Bridge)"
+        }
+        ContractMode::Native => {
+            "btc-evm demo, system contracts: native Rust light client and fee vaults; the Bridge is still Solidity bytecode"
+        }
+    });
     let signer = DepositSigner::from_secret(&[0x5e; 32]).step("deposit key")?;
-    mainnet(&mut report, &signer)?;
-    regtest(&mut report, &signer)?;
+    mainnet(&mut report, &signer, mode)?;
+    regtest(&mut report, &signer, mode)?;
+    round_trip(&mut report, mode)?;
     Ok(report)
 }
 
-fn mainnet(report: &mut DemoReport, signer: &DepositSigner) -> Result<(), DemoError> {
+fn round_trip(report: &mut DemoReport, mode: ContractMode) -> Result<(), DemoError> {
+    report.section("The peg round trip: MuSig2 N-of-N deposit, withdrawal, storage proof");
+    let trip = crate::peg_demo::run_in(mode).map_err(|e| DemoError {
+        step: e.step,
+        reason: e.reason,
+    })?;
+    for line in trip.lines {
+        report.line(line);
+    }
+    report.gas.extend(
+        trip.gas
+            .into_iter()
+            .map(|(label, gas)| (format!("round trip: {label}"), gas)),
+    );
+    report.receipts.extend(
+        trip.receipts
+            .into_iter()
+            .map(|(label, ok, logs)| (format!("round trip: {label}"), ok, logs)),
+    );
+    Ok(())
+}
+
+fn mainnet(
+    report: &mut DemoReport,
+    signer: &DepositSigner,
+    mode: ContractMode,
+) -> Result<(), DemoError> {
     report.section("Bitcoin mainnet: validate real headers, record a real block");
     let headers: Vec<Header> = MAINNET_HEADERS
         .lines()
@@ -309,7 +354,7 @@ fn mainnet(report: &mut DemoReport, signer: &DepositSigner) -> Result<(), DemoEr
         info.coinbase_depth()
     ));
 
-    let mut l2 = L2::new(signer)?;
+    let mut l2 = L2::new(signer, mode)?;
     let out = l2.block(
         SystemInputs {
             blocks: vec![info.clone()],
@@ -348,9 +393,13 @@ fn mainnet(report: &mut DemoReport, signer: &DepositSigner) -> Result<(), DemoEr
     Ok(())
 }
 
-fn regtest(report: &mut DemoReport, signer: &DepositSigner) -> Result<(), DemoError> {
+fn regtest(
+    report: &mut DemoReport,
+    signer: &DepositSigner,
+    mode: ContractMode,
+) -> Result<(), DemoError> {
     report.section("The peg on a regtest Bitcoin");
-    let mut l2 = L2::new(signer)?;
+    let mut l2 = L2::new(signer, mode)?;
     let genesis = bitcoin::blockdata::constants::genesis_block(bitcoin::Network::Regtest);
     let mut chain = HeaderChain::new(ChainParams::REGTEST, &Anchor::new(0, genesis.header), 0)
         .step("regtest anchor")?;
@@ -515,6 +564,9 @@ fn regtest(report: &mut DemoReport, signer: &DepositSigner) -> Result<(), DemoEr
             receipt.gas_used
         ));
         report.gas.push((name.to_string(), receipt.gas_used));
+        report
+            .receipts
+            .push((name.to_string(), receipt.success, receipt.logs.clone()));
         if !valid {
             return Err(fail("precompile", name));
         }
@@ -560,4 +612,86 @@ fn regtest(report: &mut DemoReport, signer: &DepositSigner) -> Result<(), DemoEr
         btc(l2.balance(SYSTEM_CALLER))
     ));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A log with its run-dependent values cleared: a fee vault's payout (the fees
+    /// collected, so the gas used) and, in the round trip, the deposit's wtxid and the
+    /// light client's record of Bitcoin block 2 (the MuSig2 session draws fresh nonces, so
+    /// the move transaction's witness, the witness root and the block hash differ from run to
+    /// run; the record's length, height and event stay).
+    fn comparable(log: &Log, in_trip: bool) -> Log {
+        let mut log = log.clone();
+        if in_trip && log.address == LIGHT_CLIENT {
+            let mut data = log.data.data.to_vec();
+            if let Some(hashes) = data.get_mut(32..96) {
+                hashes.fill(0);
+            }
+            log.data =
+                revm::primitives::LogData::new_unchecked(log.data.topics().to_vec(), data.into());
+        }
+        if let Ok(mut event) = Bridge::Deposit::decode_log_data(&log.data) {
+            event.wtxId = FixedBytes::ZERO;
+            log.data = event.encode_log_data();
+        } else if let Ok(mut event) = BaseFeeVault::Withdrawal::decode_log_data(&log.data) {
+            event.amount = U256::ZERO;
+            log.data = event.encode_log_data();
+        }
+        log
+    }
+
+    /// Both modes run every step; their receipts agree on success and logs (gas may differ).
+    #[test]
+    fn native_and_solidity_demos_agree_on_every_receipt() {
+        let solidity = run(ContractMode::Solidity).expect("Solidity demo");
+        let native = run(ContractMode::Native).expect("native demo");
+        assert_eq!(solidity.receipts.len(), native.receipts.len());
+        // The round trip and the regtest peg, system and user transactions alike.
+        // The round trip's L2 blocks: initializeBlockNumber, setBlockInfo, initialize;
+        // setBlockInfo, deposit; Alice's withdrawal.
+        let trip: Vec<_> = solidity
+            .receipts
+            .iter()
+            .filter(|(label, _, _)| label.starts_with("round trip: "))
+            .collect();
+        assert_eq!(trip.len(), 6, "{trip:?}");
+        // Two deposits and two withdrawals (the regtest peg and the round trip).
+        let count = |decode: fn(&Log) -> bool| {
+            solidity
+                .receipts
+                .iter()
+                .flat_map(|r| &r.2)
+                .filter(|log| decode(log))
+                .count()
+        };
+        assert_eq!(
+            count(|log| Bridge::Deposit::decode_log_data(&log.data).is_ok()),
+            2
+        );
+        assert_eq!(
+            count(|log| Bridge::Withdrawal::decode_log_data(&log.data).is_ok()),
+            2
+        );
+        for (s, n) in solidity.receipts.iter().zip(&native.receipts) {
+            assert_eq!(s.0, n.0, "receipt order");
+            assert_eq!(s.1, n.1, "success of {}", s.0);
+            let in_trip = s.0.starts_with("round trip: ");
+            let s_logs: Vec<_> = s.2.iter().map(|l| comparable(l, in_trip)).collect();
+            let n_logs: Vec<_> = n.2.iter().map(|l| comparable(l, in_trip)).collect();
+            assert_eq!(s_logs, n_logs, "logs of {}", s.0);
+        }
+        // Exactly one transaction is meant to revert: the vault withdrawal below the minimum.
+        let reverted: Vec<_> = solidity.receipts.iter().filter(|r| !r.1).collect();
+        assert_eq!(reverted.len(), 1, "{reverted:?}");
+        // The headers say which mode ran.
+        assert!(solidity.lines[0].contains("Solidity bytecode"));
+        assert!(native.lines[0].contains("native Rust"));
+        assert!(native.lines[0].contains("Bridge is still Solidity"));
+        // Same text but for gas figures, the mode header and the state root (native
+        // contracts hold no bytecode at their implementation addresses).
+        assert_eq!(solidity.lines.len(), native.lines.len());
+    }
 }
