@@ -171,8 +171,10 @@ contract BitcoinLightClient {
 
     /// @dev [ours] Whether `index < 2^depth`: a tree of that depth has no leaf beyond, and the
     ///      walk would ignore the extra bits (one leaf would verify at many indexes).
-    function _indexFits(uint256 index, uint256 depth) internal pure returns (bool) {
-        return depth >= 256 || index >> depth == 0;
+    function _indexFits(uint256 index, uint256 depth) internal pure returns (bool fits) {
+        assembly {
+            fits := or(gt(depth, 255), iszero(shr(depth, index)))
+        }
     }
 
     /// @dev The root reached from `leaf` through the 32-byte siblings of `_proof` (a whole
@@ -206,7 +208,9 @@ contract BitcoinLightClient {
     }
 
     /// @dev Whether `_proof` is exactly `depth` 32-byte nodes (no overflow for any depth).
-    function _hasDepth(bytes calldata _proof, uint256 depth) internal pure returns (bool) {
-        return _proof.length % 32 == 0 && _proof.length / 32 == depth;
+    function _hasDepth(bytes calldata _proof, uint256 depth) internal pure returns (bool ok) {
+        assembly {
+            ok := and(iszero(and(_proof.length, 31)), eq(shr(5, _proof.length), depth))
+        }
     }
 }

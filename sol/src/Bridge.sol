@@ -287,8 +287,9 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
             slot := depositPrefix.slot
         }
         bytes memory prefix = _loadBytes(slot);
+        uint256 amount = depositAmount;
         (bytes32 wtxId, bytes32 txId, uint256 script, uint256 scriptEnd) =
-            _verifyMoveLikeTx(moveTx, proof, shaScriptPubkeys, prefix);
+            _verifyMoveLikeTx(moveTx, proof, shaScriptPubkeys, prefix, amount);
 
         // processedTxIds[txId] and depositTxIds.push(txId), each slot computed once.
         uint256 key;
@@ -315,15 +316,18 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
         }
         bytes memory suffix = _loadBytes(slot);
         uint256 prefixLen = prefix.length;
-        require(scriptEnd - script == prefixLen + 20 + suffix.length, "Invalid script length");
-        require(_calldataEquals(script, prefix), "Invalid deposit script");
-        require(_calldataEquals(script + prefixLen + 20, suffix), "Invalid script suffix");
+        // Unchecked: the parse puts the script within calldata (script ≤ scriptEnd < 2^64), and
+        // stored script lengths are far below 2^255.
+        unchecked {
+            require(scriptEnd - script == prefixLen + 20 + suffix.length, "Invalid script length");
+            require(_calldataEquals(script, prefix), "Invalid deposit script");
+            require(_calldataEquals(script + prefixLen + 20, suffix), "Invalid script suffix");
+        }
         address recipient;
         assembly {
             recipient := shr(96, calldataload(add(script, prefixLen)))
         }
 
-        uint256 amount = depositAmount;
         if (_send(recipient, amount, _gasForRecipient())) {
             emit Deposit(wtxId, txId, recipient, block.timestamp, depositId);
         } else {
@@ -351,7 +355,7 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
         require(replacePrefix.length != 0, "Replace script is not set");
 
         (, bytes32 newTxId, uint256 script, uint256 scriptEnd) =
-            _verifyMoveLikeTx(replaceTx, proof, shaScriptPubkeys, depositPrefix);
+            _verifyMoveLikeTx(replaceTx, proof, shaScriptPubkeys, depositPrefix, depositAmount);
 
         require(!processedTxIds[newTxId], "txId already used to replace");
         processedTxIds[newTxId] = true;
@@ -473,62 +477,143 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
     /// @dev Deposit steps 1–3 (spec §Bridge), reading the transaction once where it lies in
     ///      calldata: well-formed pieces, wtxid proven in the witness tree, one input, a 64- or
     ///      65-byte signature and at least 3 witness items, script-path SIGHASH_DEFAULT
-    ///      signature under the aggregated key `depositPrefix[2..34]` (`prefix`, read once by
-    ///      the caller). Returns the wtxid, the txid, and where witness item 1 (the script,
-    ///      with its length prefix) lies in calldata.
+    ///      signature under the aggregated key `depositPrefix[2..34]` (`prefix` and `amount`,
+    ///      `depositAmount`, read once by the caller). Returns the wtxid, the txid, and where
+    ///      witness item 1 (the script, with its length prefix) lies in calldata.
     function _verifyMoveLikeTx(
         Transaction calldata txn,
         MerkleProof calldata proof,
         bytes32 shaScriptPubkeys,
-        bytes memory prefix
+        bytes memory prefix,
+        uint256 amount
     ) internal view returns (bytes32 wtxId, bytes32 txId, uint256 script, uint256 scriptEnd) {
-        (uint256 failed, BitcoinTxCalldata.Move memory m) =
-            BitcoinTxCalldata.parse(txn.vin, txn.vout, txn.witness);
-        require(failed != 1, "Vin is not properly formatted");
-        require(failed != 2, "Vout is not properly formatted");
-        require(failed != 3, "Witness is not properly formatted");
-        (wtxId, txId) = BitcoinTxCalldata.txHashes(m, txn.version, txn.flag, txn.locktime);
+        uint256 m = _parse(txn);
+        (bytes4 version, bytes2 flag, bytes4 locktime) = _head(txn);
+        (wtxId, txId) = BitcoinTxCalldata.txHashes(m, version, flag, locktime);
         _requireIncluded(proof, wtxId);
-        require(m.nIns == 1, "Only one input allowed");
-        (script, scriptEnd) = _checkSignature(txn, m, shaScriptPubkeys, prefix);
+        require(BitcoinTxCalldata.get(m, BitcoinTxCalldata.N_INS) == 1, "Only one input allowed");
+        (script, scriptEnd) =
+            _checkSignature(m, version, locktime, amount, shaScriptPubkeys, prefix);
+    }
+
+    /// @dev The parsed transaction (`BitcoinTxCalldata.parse`); reverts naming the first piece
+    ///      that is not well formed.
+    function _parse(Transaction calldata txn) internal pure returns (uint256 m) {
+        (bytes calldata vin, bytes calldata vout, bytes calldata witness) = _pieces(txn);
+        uint256 failed;
+        (failed, m) = BitcoinTxCalldata.parse(vin, vout, witness);
+        if (failed != 0) {
+            require(failed != 1, "Vin is not properly formatted");
+            require(failed != 2, "Vout is not properly formatted");
+            revert("Witness is not properly formatted");
+        }
+    }
+
+    /// @dev `txn.vin`, `txn.vout` and `txn.witness` in one pass, with the checks and the empty
+    ///      reverts of Solidity's own ABI decoder (offset within calldata, length below 2^64,
+    ///      data within calldata).
+    function _pieces(Transaction calldata txn)
+        internal
+        pure
+        returns (bytes calldata vin, bytes calldata vout, bytes calldata witness)
+    {
+        assembly {
+            function tail(base, ptr) -> addr, len {
+                let rel := calldataload(ptr)
+                if iszero(slt(rel, sub(sub(calldatasize(), base), 31))) { revert(0, 0) }
+                addr := add(base, rel)
+                len := calldataload(addr)
+                if gt(len, 0xffffffffffffffff) { revert(0, 0) }
+                addr := add(addr, 32)
+                if sgt(addr, sub(calldatasize(), len)) { revert(0, 0) }
+            }
+            let o, l := tail(txn, add(txn, 0x40))
+            vin.offset := o
+            vin.length := l
+            o, l := tail(txn, add(txn, 0x60))
+            vout.offset := o
+            vout.length := l
+            o, l := tail(txn, add(txn, 0x80))
+            witness.offset := o
+            witness.length := l
+        }
+    }
+
+    /// @dev `txn.version`, `txn.flag` and `txn.locktime`, each required clean in its low bytes
+    ///      as Solidity's ABI decoder requires (an empty revert otherwise).
+    function _head(Transaction calldata txn)
+        internal
+        pure
+        returns (bytes4 version, bytes2 flag, bytes4 locktime)
+    {
+        assembly {
+            version := calldataload(txn)
+            flag := calldataload(add(txn, 0x20))
+            locktime := calldataload(add(txn, 0xa0))
+            let mask4 := shl(224, 0xffffffff)
+            if iszero(
+                and(
+                    and(eq(version, and(version, mask4)), eq(locktime, and(locktime, mask4))),
+                    eq(flag, and(flag, shl(240, 0xffff)))
+                )
+            ) { revert(0, 0) }
+        }
     }
 
     /// @dev Deposit steps 2–3 after the one-input check: signature item of 64 or 65 bytes, at
     ///      least 3 items, the script-path signature valid under the aggregated key. Returns
     ///      where witness item 1 lies.
     function _checkSignature(
-        Transaction calldata txn,
-        BitcoinTxCalldata.Move memory m,
+        uint256 m,
+        bytes4 version,
+        bytes4 locktime,
+        uint256 amount,
         bytes32 shaScriptPubkeys,
         bytes memory prefix
     ) internal view returns (uint256 script, uint256 scriptEnd) {
-        uint256 nItems = m.nItems;
+        uint256 nItems = BitcoinTxCalldata.get(m, BitcoinTxCalldata.N_ITEMS);
         require(nItems >= 1, "Invalid signature length");
-        require(m.sigLen == 64 || m.sigLen == 65, "Invalid signature length");
+        uint256 sigLen = BitcoinTxCalldata.get(m, BitcoinTxCalldata.SIG_LEN);
+        require(sigLen == 64 || sigLen == 65, "Invalid signature length");
         require(nItems >= 3, "Invalid witness items");
-        require(m.controlLen != 0, "Invalid signature");
+        require(BitcoinTxCalldata.get(m, BitcoinTxCalldata.CONTROL_LEN) != 0, "Invalid signature");
         bytes32 sighash = BitcoinTxCalldata.scriptPathSighash(
             m,
-            txn.version,
-            txn.locktime,
+            version,
+            locktime,
             // `initialize` keeps depositAmount / SAT_TO_WEI within uint64.
             // forge-lint: disable-next-line(unsafe-typecast)
-            uint64(depositAmount / SAT_TO_WEI),
+            uint64(amount / SAT_TO_WEI),
             shaScriptPubkeys
         );
-        require(_schnorrOk(_aggregatedKey(prefix), sighash, m.sig), "Invalid signature");
-        return (m.script, m.scriptEnd);
+        require(
+            _schnorrOk(
+                _aggregatedKey(prefix), sighash, BitcoinTxCalldata.get(m, BitcoinTxCalldata.SIG)
+            ),
+            "Invalid signature"
+        );
+        return (
+            BitcoinTxCalldata.get(m, BitcoinTxCalldata.SCRIPT),
+            BitcoinTxCalldata.get(m, BitcoinTxCalldata.SCRIPT_END)
+        );
     }
 
     /// @dev Deposit step 1: `wtxId` is proven in the witness tree of the block recorded at
     ///      `proof.blockHeight` (the light client's own reverts, such as "Invalid proof length",
     ///      pass through).
     function _requireIncluded(MerkleProof calldata proof, bytes32 wtxId) internal view {
-        bytes calldata nodes = proof.intermediateNodes;
-        uint256 height = proof.blockHeight;
-        uint256 index = proof.index;
         bool ok;
         assembly ("memory-safe") {
+            // proof.intermediateNodes, with the checks and empty reverts of Solidity's ABI
+            // decoder (offset within calldata, length below 2^64, data within calldata).
+            let rel := calldataload(proof)
+            if iszero(slt(rel, sub(sub(calldatasize(), proof), 31))) { revert(0, 0) }
+            let nodesLength := calldataload(add(proof, rel))
+            if gt(nodesLength, 0xffffffffffffffff) { revert(0, 0) }
+            let nodesOffset := add(add(proof, rel), 32)
+            if sgt(nodesOffset, sub(calldatasize(), nodesLength)) { revert(0, 0) }
+            let height := calldataload(add(proof, 0x20))
+            let index := calldataload(add(proof, 0x40))
             let buf := mload(0x40)
             // verifyInclusion(uint256,bytes32,bytes,uint256)
             mstore(buf, shl(224, 0x4ffd344a))
@@ -536,11 +621,11 @@ contract Bridge is Ownable2StepUpgradeable, PausableUpgradeable {
             mstore(add(buf, 36), wtxId)
             mstore(add(buf, 68), 0x80)
             mstore(add(buf, 100), index)
-            mstore(add(buf, 132), nodes.length)
-            calldatacopy(add(buf, 164), nodes.offset, nodes.length)
+            mstore(add(buf, 132), nodesLength)
+            calldatacopy(add(buf, 164), nodesOffset, nodesLength)
             // Pad to whole words, as the ABI wants.
-            let padded := and(add(nodes.length, 31), not(31))
-            mstore(add(add(buf, 164), nodes.length), 0)
+            let padded := and(add(nodesLength, 31), not(31))
+            mstore(add(add(buf, 164), nodesLength), 0)
             if iszero(
                 staticcall(
                     gas(),

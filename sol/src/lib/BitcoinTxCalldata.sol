@@ -18,37 +18,51 @@ library BitcoinTxCalldata {
     bytes32 internal constant TAPSIGHASH_TAG =
         0xf40a48df4b2a70c8b4924bf2654661ed3d95fd66a313eb87237597c628e4a031;
 
-    /// @notice Where the parts of a move transaction lie in calldata (absolute offsets).
-    struct Move {
-        uint256 nIns; // input count
-        uint256 input; // input 0: outpoint ‖ scriptSig ‖ sequence
-        uint256 inputEnd;
-        uint256 outputs; // the outputs, after the output count
-        uint256 outputsEnd;
-        uint256 nItems; // item count of witness stack 0
-        uint256 sig; // data of item 0 (when nItems ≥ 1)
-        uint256 sigLen;
-        uint256 script; // item 1 with its length prefix (when nItems ≥ 3)
-        uint256 scriptEnd;
-        uint256 control; // data of item 2 (when nItems ≥ 3)
-        uint256 controlLen;
-        uint256 vin; // the pieces themselves
-        uint256 vinLen;
-        uint256 vout;
-        uint256 voutLen;
-        uint256 witness;
-        uint256 witnessLen;
+    // Where the parts of a move transaction lie in calldata (absolute offsets): `parse` writes
+    // them into 18 memory words at the pointer it returns, read with `get(m, FIELD)`. A plain
+    // pointer rather than a struct, so that nothing is zeroed before `parse` fills it.
+    /// @notice Input count.
+    uint256 internal constant N_INS = 0x00;
+    /// @notice Input 0: outpoint ‖ scriptSig ‖ sequence.
+    uint256 internal constant INPUT = 0x20;
+    uint256 internal constant INPUT_END = 0x40;
+    /// @notice The outputs, after the output count.
+    uint256 internal constant OUTPUTS = 0x60;
+    uint256 internal constant OUTPUTS_END = 0x80;
+    /// @notice Item count of witness stack 0.
+    uint256 internal constant N_ITEMS = 0xa0;
+    /// @notice Data of item 0 (when N_ITEMS ≥ 1).
+    uint256 internal constant SIG = 0xc0;
+    uint256 internal constant SIG_LEN = 0xe0;
+    /// @notice Item 1 with its length prefix (when N_ITEMS ≥ 2).
+    uint256 internal constant SCRIPT = 0x100;
+    uint256 internal constant SCRIPT_END = 0x120;
+    /// @notice Data of item 2 (when N_ITEMS ≥ 3).
+    uint256 internal constant CONTROL = 0x140;
+    uint256 internal constant CONTROL_LEN = 0x160;
+
+    // 0x180..0x240: vin, vin length, vout, vout length, witness, witness length.
+
+    /// @notice Field `field` (one of the constants above) of a parsed transaction.
+    function get(uint256 m, uint256 field) internal pure returns (uint256 v) {
+        assembly ("memory-safe") {
+            v := mload(add(m, field))
+        }
     }
 
     /// @notice Parses `vin`, `vout` and `witness` once. Returns the first failing check's
-    ///         number (1 vin, 2 vout, 3 witness) or 0, and where input 0, the outputs and the
-    ///         first three items of witness stack 0 lie.
+    ///         number (1 vin, 2 vout, 3 witness) or 0, and a pointer to where input 0, the
+    ///         outputs and the first three items of witness stack 0 lie. The memory is not
+    ///         zeroed first: a field is only meaningful when `failed` is 0 and, for the item
+    ///         fields, when N_ITEMS says the stack has that item (callers check N_ITEMS first).
     function parse(bytes calldata vin, bytes calldata vout, bytes calldata witness)
         internal
         pure
-        returns (uint256 failed, Move memory m)
+        returns (uint256 failed, uint256 m)
     {
         assembly ("memory-safe") {
+            m := mload(0x40)
+            mstore(0x40, add(m, 0x240))
             // Compact size at p (below end): ok, value, position after it.
             function cs(p, end) -> ok, v, next {
                 if lt(p, end) {
@@ -210,7 +224,7 @@ library BitcoinTxCalldata {
     /// @notice wtxid = hash256(version ‖ flag ‖ vin ‖ vout ‖ witness ‖ locktime) and txid =
     ///         hash256(version ‖ vin ‖ vout ‖ locktime) of a parsed transaction, both from one
     ///         buffer built above the free pointer.
-    function txHashes(Move memory m, bytes4 version, bytes2 flag, bytes4 locktime)
+    function txHashes(uint256 m, bytes4 version, bytes2 flag, bytes4 locktime)
         internal
         view
         returns (bytes32 wtxId, bytes32 txId)
@@ -261,7 +275,7 @@ library BitcoinTxCalldata {
     /// @param amountSats value of the spent output
     /// @param shaScriptPubkeys sha256 of the spent output's scriptPubKey (with its length)
     function scriptPathSighash(
-        Move memory m,
+        uint256 m,
         bytes4 version,
         bytes4 locktime,
         uint64 amountSats,

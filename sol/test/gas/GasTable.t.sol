@@ -160,8 +160,7 @@ contract GasWarmTest is GasBase {
             R.SHA_SCRIPT_PUBKEYS
         );
         vm.stopPrank();
-        // The 119,000 budget is reported, not enforced: see docs/contracts.md §Gas.
-        _report("deposit", 119_000, false);
+        _report("deposit", 119_000, true);
         assertEq(R.RECIPIENT.balance, R.DEPOSIT_AMOUNT);
     }
 
