@@ -138,6 +138,7 @@ impl Anchor {
         });
         let mut recent_times = TimeWindow::from_times(&self.prev_times);
         recent_times.push(self.header.time);
+        let work = target.to_work();
         Ok(ChainContext {
             height: self.height,
             hash,
@@ -146,7 +147,8 @@ impl Anchor {
             recent_times,
             period_start,
             last_normal_bits,
-            chain_work: self.chain_work.unwrap_or_else(|| target.to_work()),
+            chain_work: self.chain_work.unwrap_or(work),
+            work,
         })
     }
 }

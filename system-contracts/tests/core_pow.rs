@@ -92,6 +92,7 @@ fn last_of_period(case: &Case, last_bits: u32, first_bits: u32) -> ChainContext 
         }),
         last_normal_bits: Some(bits(first_bits)),
         chain_work: bitcoin::Work::from_be_bytes([0; 32]),
+        work: bitcoin::Target::from_compact(bits(last_bits)).to_work(),
     }
 }
 

@@ -40,6 +40,13 @@ fn run(
             retargets.push(next.height);
         }
         mtp_checked += usize::from(checked.median_time_past);
+        // The work a context carries is its own bits' work, reused or recomputed.
+        assert_eq!(
+            next.work,
+            header.target().to_work(),
+            "work at {}",
+            next.height
+        );
         ctx = next;
         contexts.push(ctx);
     }

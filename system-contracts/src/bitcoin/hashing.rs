@@ -109,9 +109,23 @@ mod imp {
     }
 
     pub(super) fn block_hash(header: &bitcoin::block::Header) -> BlockHash {
-        let mut bytes = Vec::with_capacity(80);
-        // Writing into a Vec cannot fail.
-        let _ = header.consensus_encode(&mut bytes);
+        // The 80-byte consensus encoding, written field by field on the stack.
+        let mut bytes = [0u8; 80];
+        let fields: [&[u8]; 6] = [
+            &header.version.to_consensus().to_le_bytes(),
+            header.prev_blockhash.as_byte_array(),
+            header.merkle_root.as_byte_array(),
+            &header.time.to_le_bytes(),
+            &header.bits.to_consensus().to_le_bytes(),
+            &header.nonce.to_le_bytes(),
+        ];
+        let mut at = 0;
+        for field in fields {
+            if let Some(out) = bytes.get_mut(at..at + field.len()) {
+                out.copy_from_slice(field);
+            }
+            at += field.len();
+        }
         BlockHash::from_byte_array(hash::sha256d(&bytes))
     }
 

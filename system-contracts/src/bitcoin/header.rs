@@ -321,6 +321,9 @@ pub struct ChainContext {
     pub last_normal_bits: Option<CompactTarget>,
     /// Cumulative work up to and including this header (from wherever the count started).
     pub chain_work: Work,
+    /// Work of this header alone: `2^256 / (target + 1)` for the target of `bits`. A child
+    /// with the same bits reuses it instead of dividing again; it must match `bits`.
+    pub work: Work,
 }
 
 impl ChainContext {
@@ -489,7 +492,14 @@ pub fn validate_next(
     }
 
     // 5. Cumulative work and the child's context.
-    let chain_work = pow::checked_add_work(parent.chain_work, target.to_work())
+    // Bits change only at retargets (and at testnet minimum-difficulty blocks): a header
+    // with its parent's bits has its parent's work, so the 256-bit division is skipped.
+    let work = if header.bits == parent.bits {
+        parent.work
+    } else {
+        target.to_work()
+    };
+    let chain_work = pow::checked_add_work(parent.chain_work, work)
         .ok_or(HeaderError::ChainWorkOverflow { height })?;
     let mut recent_times = parent.recent_times;
     recent_times.push(header.time);
@@ -514,6 +524,7 @@ pub fn validate_next(
             parent.last_normal_bits
         },
         chain_work,
+        work,
     };
     Ok((
         child,

@@ -128,13 +128,21 @@ fn low_u64(wide: u128) -> u64 {
 pub fn checked_add_work(a: Work, b: Work) -> Option<Work> {
     let (a, b) = (a.to_le_bytes(), b.to_le_bytes());
     let mut sum = [0u8; 32];
-    let mut carry = 0u16;
-    for ((out, x), y) in sum.iter_mut().zip(a).zip(b) {
-        let [low, high] = (u16::from(x) + u16::from(y) + carry).to_le_bytes();
-        *out = low;
-        carry = u16::from(high);
+    let mut carry = false;
+    for ((out, x), y) in sum
+        .chunks_exact_mut(8)
+        .zip(a.chunks_exact(8))
+        .zip(b.chunks_exact(8))
+    {
+        let (mut x_limb, mut y_limb) = ([0u8; 8], [0u8; 8]);
+        x_limb.copy_from_slice(x);
+        y_limb.copy_from_slice(y);
+        let (partial, c1) = u64::from_le_bytes(x_limb).overflowing_add(u64::from_le_bytes(y_limb));
+        let (limb, c2) = partial.overflowing_add(u64::from(carry));
+        out.copy_from_slice(&limb.to_le_bytes());
+        carry = c1 || c2;
     }
-    (carry == 0).then(|| Work::from_le_bytes(sum))
+    (!carry).then(|| Work::from_le_bytes(sum))
 }
 
 #[cfg(test)]
