@@ -20,7 +20,9 @@ use btc_evm_system_contracts::bitcoin::{
     check_block, hashing, parse_block, validate_next, ChainParams, MerkleProof,
 };
 use btc_evm_system_contracts::light_client::Anchor;
+use btc_evm_system_contracts::withdrawal_proof;
 use btc_evm_zkvm_ops::{Op, ACCEPTED, MALFORMED, REJECTED};
+use revm::primitives::B256;
 use risc0_zkvm::guest::env;
 
 risc0_zkvm::guest::entry!(main);
@@ -105,6 +107,7 @@ fn run(op: Op, payload: &[u8], overhead: u64) -> Measurements {
             let bytes = digest.as_byte_array();
             u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
         })],
+        Op::WithdrawalProof => vec![withdrawal_proof(payload, overhead)],
     }
 }
 
@@ -291,5 +294,19 @@ fn revm_precompile(payload: &[u8], overhead: u64) -> (u32, u32) {
             None => REJECTED,
         },
         Err(_) => REJECTED,
+    })
+}
+
+/// A withdrawal record of the Bridge verified against an L2 state root from an
+/// `eth_getProof` answer: the JSON parsed, the account proof and the three storage proofs
+/// (array length, `txId`, `outputId`) walked with `alloy-trie`.
+fn withdrawal_proof(payload: &[u8], overhead: u64) -> (u32, u32) {
+    let mut r = Reader(payload);
+    let (Some(root), Some(index)) = (r.array::<32>(), r.u64()) else {
+        return (MALFORMED, 0);
+    };
+    let json = r.rest();
+    measure(overhead, || {
+        verdict(withdrawal_proof::verify_withdrawal(B256::from(root), json, index).is_ok())
     })
 }

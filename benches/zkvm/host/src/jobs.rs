@@ -222,7 +222,51 @@ pub fn benchmark_jobs(root: &Path) -> Result<Vec<Job>> {
 
     jobs.extend(revm_jobs(root)?);
     jobs.extend(crate::vectors::sha256_jobs());
+
+    // A withdrawal record of the peg round trip's L2 chain proven against its state root
+    // (`btc-evm withdrawals prove --index 0`), and the same answer with one nibble of the
+    // account proof's root node changed (its hash no longer matches the root).
+    let (valid, invalid) = withdrawal_proof_payloads(root)?;
+    jobs.push(job("withdrawal_proof", Op::WithdrawalProof, valid, one(ACCEPTED)));
+    jobs.push(job(
+        "withdrawal_proof_invalid",
+        Op::WithdrawalProof,
+        invalid,
+        one(REJECTED),
+    ));
     Ok(jobs)
+}
+
+/// `[state root] ‖ [index 0] ‖ JSON` from `benches/zkvm/data/withdrawal-proof*.{json,hex}`,
+/// valid and tampered.
+fn withdrawal_proof_payloads(root: &Path) -> Result<(Vec<u8>, Vec<u8>)> {
+    let data = root.join("benches/zkvm/data");
+    let state_root = read_hex_lines(&data.join("withdrawal-proof-root.hex"))?
+        .into_iter()
+        .next()
+        .context("withdrawal-proof-root.hex is empty")?;
+    if state_root.len() != 32 {
+        bail!("withdrawal-proof-root.hex: expected 32 bytes");
+    }
+    let path = data.join("withdrawal-proof.json");
+    let json = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let payload = |json: &[u8]| {
+        let mut p = state_root.clone();
+        p.extend_from_slice(&0u64.to_le_bytes());
+        p.extend_from_slice(json);
+        p
+    };
+    // The first account-proof node starts `"0xf9…`: change the nibble after its RLP header.
+    let marker = b"\"accountProof\": [\n    \"0x";
+    let at = json
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .map(|i| i + marker.len() + 8)
+        .context("withdrawal-proof.json: no accountProof node")?;
+    let mut tampered = json.clone();
+    let byte = tampered.get_mut(at).context("withdrawal-proof.json: node too short")?;
+    *byte = if *byte == b'0' { b'1' } else { b'0' };
+    Ok((payload(&json), payload(&tampered)))
 }
 
 /// revm's own precompiles through its Osaka table: the software guest uses revm's default

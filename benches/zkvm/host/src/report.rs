@@ -125,6 +125,16 @@ const ROWS: &[(&str, &str, Source)] = &[
         "revm `P256VERIFY`, invalid",
         Source::Job("revm_p256verify_invalid"),
     ),
+    (
+        "withdrawal_proof",
+        "Bridge withdrawal record (slot 7) proven against the L2 state root from an `eth_getProof` answer (JSON parse, account + 3 storage proofs)",
+        Source::Job("withdrawal_proof"),
+    ),
+    (
+        "withdrawal_proof_invalid",
+        "the same answer with one account-proof nibble changed",
+        Source::Job("withdrawal_proof_invalid"),
+    ),
 ];
 
 /// The checked results.

@@ -33,11 +33,14 @@ pub enum Op {
     /// SHA-256 of the payload through the hashing seam; outcome: the first 4 bytes of the
     /// digest (little-endian), so the host can compare digests.
     Sha256 = 8,
+    /// A Bridge withdrawal record proven against an L2 state root (EIP-1186, Bridge slot 7):
+    /// `[state root: 32] ‖ [index: u64 LE] ‖ eth_getProof answer (JSON)`.
+    WithdrawalProof = 9,
 }
 
 impl Op {
     /// Every operation, for decoding.
-    pub const ALL: [Op; 8] = [
+    pub const ALL: [Op; 9] = [
         Op::Bip340Verify,
         Op::P256Verify,
         Op::Headers,
@@ -46,6 +49,7 @@ impl Op {
         Op::Deposit,
         Op::RevmPrecompile,
         Op::Sha256,
+        Op::WithdrawalProof,
     ];
 
     /// The operation of a wire code.
