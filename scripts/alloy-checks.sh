@@ -25,7 +25,7 @@ fi
 
 echo "==> examples/alloy-node (a crate outside the workspace)"
 log=$(mktemp)
-cargo run --locked --manifest-path examples/alloy-node/Cargo.toml --target-dir target 2>&1 | tee "$log"
+cargo run --locked --manifest-path examples/alloy-node/Cargo.toml --target-dir "${CARGO_TARGET_DIR:-$PWD/target}" 2>&1 | tee "$log"
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 if [ -n "$line" ]; then
   passed=$((passed + $(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')))
