@@ -401,7 +401,21 @@ fn dechunk(body: &str) -> String {
 }
 
 fn start_anvil(genesis: &std::path::Path) -> Anvil {
-    let bin = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../node_modules/.bin/anvil");
+    // The platform binary, not the npm launcher `node_modules/.bin/anvil`: the launcher runs
+    // anvil as a child of its own, which killing the launcher would leave running.
+    let os = match std::env::consts::OS {
+        "macos" => "darwin",
+        "windows" => "win32",
+        other => other,
+    };
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
+    };
+    let bin = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(
+        "../node_modules/@foundry-rs/anvil-{os}-{arch}/bin/anvil"
+    ));
     assert!(
         bin.exists(),
         "anvil not installed at {}: run npm ci",
