@@ -10,7 +10,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-ANVIL=node_modules/.bin/anvil
+# The platform binary, not the npm launcher node_modules/.bin/anvil: the launcher runs anvil as
+# a child of its own, which killing the launcher (or `timeout`) would leave running.
+case "$(uname -s)" in Linux) os=linux ;; Darwin) os=darwin ;; *) os=win32 ;; esac
+case "$(uname -m)" in x86_64 | amd64) arch=amd64 ;; aarch64 | arm64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
+ANVIL=node_modules/@foundry-rs/anvil-$os-$arch/bin/anvil
 [ -x "$ANVIL" ] || { echo "anvil not installed: run npm ci"; echo "0 passed, 1 failed"; exit 1; }
 command -v curl >/dev/null || { echo "curl is needed"; echo "0 passed, 1 failed"; exit 1; }
 
