@@ -28,6 +28,9 @@ use btc_evm_system_contracts::withdrawal_proof::{
     prover, verify_deposit_txid, verify_withdrawal, withdrawal_proof_slots, Utxo,
 };
 use btc_evm_system_contracts::BtcEvm;
+
+pub use crate::demo::DemoError;
+use crate::demo::{fail, Step};
 use revm::context::TxEnv;
 use revm::database::{CacheDB, EmptyDB};
 use revm::primitives::{address, Address, FixedBytes, Log, TxKind, B256, U256};
@@ -44,45 +47,6 @@ pub const DEPOSIT_SATS: u64 = 10_000_000;
 pub const ALICE_PAYOUT: ([u8; 32], [u8; 4]) = ([0x5a; 32], [1, 0, 0, 0]);
 
 const BASEFEE: u64 = 1_000_000_000;
-
-/// Why the round trip stopped.
-#[derive(Debug, thiserror::Error)]
-#[error("{step}: {reason}")]
-pub struct PegDemoError {
-    /// The step.
-    pub step: &'static str,
-    /// What went wrong.
-    pub reason: String,
-}
-
-trait Step<T> {
-    fn step(self, step: &'static str) -> Result<T, PegDemoError>;
-}
-
-impl<T, E: std::fmt::Display> Step<T> for Result<T, E> {
-    fn step(self, step: &'static str) -> Result<T, PegDemoError> {
-        self.map_err(|e| PegDemoError {
-            step,
-            reason: e.to_string(),
-        })
-    }
-}
-
-impl<T> Step<T> for Option<T> {
-    fn step(self, step: &'static str) -> Result<T, PegDemoError> {
-        self.ok_or(PegDemoError {
-            step,
-            reason: "missing".into(),
-        })
-    }
-}
-
-fn fail(step: &'static str, reason: impl Into<String>) -> PegDemoError {
-    PegDemoError {
-        step,
-        reason: reason.into(),
-    }
-}
 
 /// What the round trip did.
 pub struct PegRoundTrip {
@@ -129,7 +93,7 @@ impl PegRoundTrip {
 fn l2(
     aggregated_key: &[u8; 32],
     mode: ContractMode,
-) -> Result<BtcEvm<CacheDB<EmptyDB>>, PegDemoError> {
+) -> Result<BtcEvm<CacheDB<EmptyDB>>, DemoError> {
     let mut config = GenesisConfig::default();
     config.accounts.insert(
         ALICE,
@@ -148,12 +112,12 @@ fn l2(
 }
 
 /// Runs the round trip with the system contracts as Solidity bytecode.
-pub fn run() -> Result<PegRoundTrip, PegDemoError> {
+pub fn run() -> Result<PegRoundTrip, DemoError> {
     run_in(ContractMode::Solidity)
 }
 
 /// Runs the round trip with the system contracts in `mode` (the Bridge is bytecode in both).
-pub fn run_in(mode: ContractMode) -> Result<PegRoundTrip, PegDemoError> {
+pub fn run_in(mode: ContractMode) -> Result<PegRoundTrip, DemoError> {
     // Keys.
     let signers: Vec<Signer> = SIGNER_SECRETS
         .iter()
@@ -284,7 +248,7 @@ pub fn run_in(mode: ContractMode) -> Result<PegRoundTrip, PegDemoError> {
                      system: SystemInputs,
                      user: Vec<TxEnv>,
                      step: &'static str|
-     -> Result<BlockOutcome, PegDemoError> {
+     -> Result<BlockOutcome, DemoError> {
         number += 1;
         let env = evm.block_env(number, 1_700_000_000 + 2 * number, BASEFEE);
         evm.execute_block(env, &system, user).step(step)

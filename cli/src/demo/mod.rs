@@ -86,7 +86,7 @@ pub struct DemoError {
     pub reason: String,
 }
 
-trait Step<T> {
+pub(crate) trait Step<T> {
     fn step(self, step: &'static str) -> Result<T, DemoError>;
 }
 
@@ -108,7 +108,7 @@ impl<T> Step<T> for Option<T> {
     }
 }
 
-fn fail(step: &'static str, reason: impl Into<String>) -> DemoError {
+pub(crate) fn fail(step: &'static str, reason: impl Into<String>) -> DemoError {
     DemoError {
         step,
         reason: reason.into(),
@@ -278,10 +278,7 @@ pub fn run(mode: ContractMode) -> Result<DemoReport, DemoError> {
 
 fn round_trip(report: &mut DemoReport, mode: ContractMode) -> Result<(), DemoError> {
     report.section("The peg round trip: MuSig2 N-of-N deposit, withdrawal, storage proof");
-    let trip = crate::peg_demo::run_in(mode).map_err(|e| DemoError {
-        step: e.step,
-        reason: e.reason,
-    })?;
+    let trip = crate::peg_demo::run_in(mode)?;
     for line in trip.lines {
         report.line(line);
     }
