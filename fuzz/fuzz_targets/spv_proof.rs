@@ -1,6 +1,6 @@
 //! SPV proofs (`spec/bitcoin.md` §Blocks, witness root, SPV): building a proof for any leaf
 //! of any tree verifies against the root the `bitcoin` crate computes, at depth
-//! `ceil(log2(n))`; the proof's bytes round-trip; a proof with one sibling bit flipped, one
+//! `ceil(log2(n))` (a zero leaf never verifies: `ProofError::ZeroLeaf`); the proof's bytes round-trip; a proof with one sibling bit flipped, one
 //! sibling too many or too few does not verify; parsing and verifying arbitrary proof bytes
 //! never panics.
 #![no_main]
@@ -8,7 +8,7 @@
 use arbitrary::Arbitrary;
 use bitcoin::hashes::{sha256d, Hash};
 use btc_evm_system_contracts::bitcoin::merkle::compute_root;
-use btc_evm_system_contracts::bitcoin::{coinbase_depth, MerkleProof};
+use btc_evm_system_contracts::bitcoin::{coinbase_depth, MerkleProof, ProofError};
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Arbitrary, Debug)]
@@ -56,9 +56,13 @@ fuzz_target!(|case: Case| match case {
         assert_eq!(depth, (n as u64).next_power_of_two().trailing_zeros());
         let proof = MerkleProof::build(&all, index).expect("index in range");
         assert_eq!(proof.siblings.len(), depth as usize);
-        proof
-            .verify(&all[index], &root, depth)
-            .expect("built proof verifies");
+        let verified = proof.verify(&all[index], &root, depth);
+        if all[index].to_byte_array() == [0; 32] {
+            // The light client's rule: a zero leaf never verifies, whatever the proof.
+            assert_eq!(verified, Err(ProofError::ZeroLeaf), "a zero leaf verifies");
+        } else {
+            verified.expect("built proof verifies");
+        }
         let bytes = proof.to_bytes();
         assert_eq!(
             MerkleProof::from_bytes(&bytes, proof.index).as_ref(),
