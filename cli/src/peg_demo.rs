@@ -30,7 +30,7 @@ use btc_evm_system_contracts::withdrawal_proof::{
 use btc_evm_system_contracts::BtcEvm;
 
 pub use crate::demo::DemoError;
-use crate::demo::{fail, Step};
+use crate::demo::{fail, record_block, Step};
 use revm::context::TxEnv;
 use revm::database::{CacheDB, EmptyDB};
 use revm::primitives::{address, Address, FixedBytes, Log, TxKind, B256, U256};
@@ -186,13 +186,11 @@ pub fn run_in(mode: ContractMode) -> Result<PegRoundTrip, DemoError> {
         vec![funding.clone()],
     )
     .step("mine block 1")?;
-    chain.accept(&block1.header).step("accept block 1")?;
-    let info1 = chain
-        .take_final()
-        .first()
-        .step("final 1")?
-        .block_info(&block1)
-        .step("block 1")?;
+    let info1 = record_block(
+        &mut chain,
+        &block1,
+        ["accept block 1", "final 1", "block 1"],
+    )?;
     report.line(format!(
         "Bitcoin block 1 {}: funding tx {} pays {} sat to the deposit address",
         block1.block_hash(),
@@ -220,13 +218,11 @@ pub fn run_in(mode: ContractMode) -> Result<PegRoundTrip, DemoError> {
         vec![signed.clone()],
     )
     .step("mine block 2")?;
-    chain.accept(&block2.header).step("accept block 2")?;
-    let info2 = chain
-        .take_final()
-        .first()
-        .step("final 2")?
-        .block_info(&block2)
-        .step("block 2")?;
+    let info2 = record_block(
+        &mut chain,
+        &block2,
+        ["accept block 2", "final 2", "block 2"],
+    )?;
     let params = deposit_params(
         &block2,
         2,

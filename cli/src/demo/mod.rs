@@ -34,7 +34,7 @@ use btc_evm_system_contracts::evm::{
     BlockOutcome, BridgeInit, BtcEvm, PendingDeposit, PerByteL1Fee, SystemInputs,
 };
 use btc_evm_system_contracts::genesis::{Genesis, GenesisConfig, VaultConfig};
-use btc_evm_system_contracts::light_client::{Anchor, HeaderChain};
+use btc_evm_system_contracts::light_client::{Anchor, BlockInfo, HeaderChain};
 use btc_evm_system_contracts::native::ContractMode;
 use btc_evm_system_contracts::regtest::{mine_block, DepositSigner};
 
@@ -106,6 +106,24 @@ impl<T> Step<T> for Option<T> {
             reason: "missing".to_string(),
         })
     }
+}
+
+/// Accepts a mined regtest block into `chain` (final at once) and returns its
+/// `setBlockInfo` arguments; `steps` names the three steps (accept, final, block info) in an
+/// error.
+pub(crate) fn record_block(
+    chain: &mut HeaderChain,
+    block: &Block,
+    steps: [&'static str; 3],
+) -> Result<BlockInfo, DemoError> {
+    let [accept, last, info] = steps;
+    chain.accept(&block.header).step(accept)?;
+    chain
+        .take_final()
+        .first()
+        .step(last)?
+        .block_info(block)
+        .step(info)
 }
 
 pub(crate) fn fail(step: &'static str, reason: impl Into<String>) -> DemoError {
@@ -405,13 +423,11 @@ fn regtest(
     // Bitcoin block 1: empty; the first L2 block records it and initializes the Bridge.
     let block1 = mine_block(genesis.block_hash(), 1, genesis.header.time + 600, vec![])
         .step("mine block 1")?;
-    chain.accept(&block1.header).step("accept block 1")?;
-    let info1 = chain
-        .take_final()
-        .first()
-        .step("final 1")?
-        .block_info(&block1)
-        .step("block 1")?;
+    let info1 = record_block(
+        &mut chain,
+        &block1,
+        ["accept block 1", "final 1", "block 1"],
+    )?;
     let out = l2.block(
         SystemInputs {
             blocks: vec![info1],
@@ -441,13 +457,11 @@ fn regtest(
         vec![deposit.tx.clone()],
     )
     .step("mine block 2")?;
-    chain.accept(&block2.header).step("accept block 2")?;
-    let info2 = chain
-        .take_final()
-        .first()
-        .step("final 2")?
-        .block_info(&block2)
-        .step("block 2")?;
+    let info2 = record_block(
+        &mut chain,
+        &block2,
+        ["accept block 2", "final 2", "block 2"],
+    )?;
     report.line(format!(
         "Bitcoin block 2 {} mined (nonce {}), move tx {} signed (BIP-341 script path)",
         block2.block_hash(),
