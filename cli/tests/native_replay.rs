@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use bitcoin::hashes::{sha256d, Hash};
-use btc_evm_bindings::alloy_primitives::{B256, U256};
+use btc_evm_bindings::alloy_primitives::{Address, B256, U256};
 use btc_evm_bindings::alloy_sol_types::SolCall;
 use btc_evm_bindings::{
     BaseFeeVault, BitcoinLightClient as Lc, BASE_FEE_VAULT, LIGHT_CLIENT, SYSTEM_CALLER,
@@ -128,4 +128,87 @@ fn bad_calls_are_named() {
     let (code, _, err) = replay(&[file.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(err.contains("expected a JSON array"), "{err}");
+    let alice = "0x00000000000000000000000000000000000a11ce";
+    for (calls, named) in [
+        (
+            format!(r#"[{{"from": "{alice}", "to": null}}, 7]"#),
+            "call 1: expected an object",
+        ),
+        (
+            format!(r#"[{{"from": "{alice}", "to": null, "vaule": "1"}}]"#),
+            "call 0: unknown field \"vaule\"",
+        ),
+        (
+            format!(r#"[{{"from": "{alice}", "to": "0x12"}}]"#),
+            "call 0: to \"0x12\"",
+        ),
+        (
+            format!(r#"[{{"from": "{alice}", "to": null, "data": "0xabc"}}]"#),
+            "call 0: data: not hex",
+        ),
+        (
+            format!(r#"[{{"from": "{alice}", "to": null, "value": "-1"}}]"#),
+            "call 0: value \"-1\"",
+        ),
+        (
+            format!(r#"[{{"from": "{alice}", "to": 5}}]"#),
+            "call 0: to must be a hex string",
+        ),
+    ] {
+        std::fs::write(&file, calls).unwrap();
+        let (code, _, err) = replay(&[file.to_str().unwrap()]);
+        assert_eq!(code, 2, "{named}");
+        assert!(err.contains(named), "{named}: {err}");
+    }
+    // Code may not replace a system contract.
+    std::fs::write(&file, "[]").unwrap();
+    let lc = format!("--code={LIGHT_CLIENT:#x}=0x00");
+    let (code, _, err) = replay(&[file.to_str().unwrap(), &lc]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is a system contract"), "{err}");
+    let (code, _, err) = replay(&[file.to_str().unwrap(), "--code=0x12=0x00"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--code"), "{err}");
+}
+
+/// `"to": null` creates a contract (its address is printed), and `--code` places one before
+/// the calls: both answer the calls that follow.
+#[test]
+fn creations_and_genesis_code() {
+    let alice: Address = "0x00000000000000000000000000000000000a11ce"
+        .parse()
+        .unwrap();
+    // Runtime code: return the word 42. Init code: copy it out and return it.
+    let runtime = "602a5f5260205ff3";
+    let init = format!("0x6008600a5f3960085ff3{runtime}");
+    let created = alice.create(0);
+    let placed = "0x00000000000000000000000000000000000c0de5";
+    let file = path("create.json");
+    std::fs::write(
+        &file,
+        json!([
+            { "from": format!("{alice:#x}"), "to": null, "data": init },
+            { "from": format!("{alice:#x}"), "to": format!("{created:#x}") },
+            { "from": format!("{alice:#x}"), "to": placed },
+        ])
+        .to_string(),
+    )
+    .unwrap();
+    let code = format!("--code={placed}=0x{runtime}");
+    for mode in ["solidity", "native"] {
+        let (rc, out, err) = replay(&[file.to_str().unwrap(), "--contracts", mode, &code]);
+        assert_eq!(rc, 0, "{err}");
+        let lines: Vec<Value> = out
+            .lines()
+            .filter(|l| l.starts_with('{'))
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines[0]["success"], true, "{out}");
+        assert_eq!(lines[0]["created"], format!("{created:#x}"));
+        assert_eq!(lines[0]["output"], format!("0x{runtime}"));
+        for line in &lines[1..3] {
+            assert_eq!(line["success"], true, "{out}");
+            assert_eq!(line["output"], format!("0x{:064x}", 42));
+        }
+    }
 }

@@ -14,6 +14,7 @@ use clap::{Args, ValueEnum};
 use revm::context::result::ExecutionResult;
 use revm::context::TxEnv;
 use revm::primitives::TxKind;
+use revm::state::{AccountInfo, Bytecode};
 use serde_json::{json, Map, Value};
 
 use super::genesis::GenesisOptions;
@@ -32,7 +33,8 @@ pub enum Contracts {
 #[derive(Args, Debug)]
 pub struct ReplayArgs {
     /// A JSON array of calls `{"from", "to", "value", "data"}` (hex strings; `value` and
-    /// `data` may be left out; the system caller may be `from`).
+    /// `data` may be left out; the system caller may be `from`; `"to": null` creates a
+    /// contract with `data` as its init code).
     calls: PathBuf,
     /// How the system contracts run.
     #[arg(long, value_enum, default_value = "solidity")]
@@ -43,16 +45,34 @@ pub struct ReplayArgs {
     /// Gas limit of each call (default: the block gas limit).
     #[arg(long)]
     gas: Option<u64>,
+    /// Code placed at an address of the fresh chain before the calls, `ADDRESS=HEX` (as a
+    /// genesis account with code would be; not at a system contract); repeat for more.
+    #[arg(long = "code", value_name = "ADDRESS=HEX", value_parser = parse_code)]
+    code: Vec<(Address, Bytes)>,
     #[command(flatten)]
     genesis: GenesisOptions,
 }
 
 struct Call {
     from: Address,
-    to: Address,
+    /// `None`: a contract creation.
+    to: Option<Address>,
     value: U256,
     data: Bytes,
 }
+
+fn parse_code(s: &str) -> Result<(Address, Bytes), String> {
+    let (address, code) = s.split_once('=').ok_or("expected ADDRESS=HEX")?;
+    let address = address
+        .parse()
+        .map_err(|e| format!("address {address}: {e}"))?;
+    let code = hex::decode(code.strip_prefix("0x").unwrap_or(code))
+        .map_err(|e| format!("code of {address}: not hex: {e}"))?;
+    Ok((address, code.into()))
+}
+
+/// The fields a call may have.
+const FIELDS: [&str; 4] = ["from", "to", "value", "data"];
 
 fn field<'a>(call: &'a Value, i: usize, name: &str) -> Result<Option<&'a str>, Failure> {
     match call.get(name) {
@@ -73,11 +93,29 @@ fn parse_calls(text: &str) -> Result<Vec<Call>, Failure> {
     list.iter()
         .enumerate()
         .map(|(i, call)| {
-            let address = |name: &str| -> Result<Address, Failure> {
-                let s = field(call, i, name)?
-                    .ok_or_else(|| Failure::Input(format!("call {i}: {name} is missing")))?;
+            let object = call.as_object().ok_or_else(|| {
+                Failure::Input(format!("call {i}: expected an object, not {call}"))
+            })?;
+            if let Some(unknown) = object.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+                return Err(Failure::Input(format!(
+                    "call {i}: unknown field {unknown:?} (a call has from, to, value, data)"
+                )));
+            }
+            let parse_address = |name: &str, s: &str| -> Result<Address, Failure> {
                 s.parse()
                     .map_err(|e| Failure::Input(format!("call {i}: {name} {s:?}: {e}")))
+            };
+            let from = field(call, i, "from")?
+                .ok_or_else(|| Failure::Input(format!("call {i}: from is missing")))?;
+            let to = match object.get("to") {
+                None => {
+                    return Err(Failure::Input(format!(
+                        "call {i}: to is missing (null creates a contract)"
+                    )))
+                }
+                Some(_) => field(call, i, "to")?
+                    .map(|s| parse_address("to", s))
+                    .transpose()?,
             };
             let value = match field(call, i, "value")? {
                 None => U256::ZERO,
@@ -92,13 +130,29 @@ fn parse_calls(text: &str) -> Result<Vec<Call>, Failure> {
                     .into(),
             };
             Ok(Call {
-                from: address("from")?,
-                to: address("to")?,
+                from: parse_address("from", from)?,
+                to,
                 value,
                 data,
             })
         })
         .collect()
+}
+
+/// Every proxy and its implementation, WCBTC and the ProxyAdmin.
+fn system_addresses() -> Vec<Address> {
+    let proxies = (1u8..=7).map(|i| {
+        let mut bytes = [0u8; 20];
+        bytes[0] = 0x31;
+        bytes[19] = i;
+        Address::new(bytes)
+    });
+    let mut addresses: Vec<Address> = proxies
+        .filter(|a| *a != WCBTC_ADDRESS)
+        .flat_map(|a| [a, implementation_of(a)])
+        .collect();
+    addresses.extend([WCBTC_ADDRESS, PROXY_ADMIN]);
+    addresses
 }
 
 fn hex_of(bytes: &[u8]) -> String {
@@ -115,6 +169,21 @@ pub fn run(args: ReplayArgs) -> Result<Report, Failure> {
         Contracts::Native => ContractMode::Native,
     };
     let mut evm = BtcEvm::from_genesis(&genesis).contracts(mode).build();
+    let system = system_addresses();
+    for (address, code) in &args.code {
+        if system.contains(address) {
+            return Err(Failure::Input(format!(
+                "--code: {address:#x} is a system contract"
+            )));
+        }
+        let balance = evm
+            .balance(*address)
+            .map_err(|e| Failure::Input(format!("database: {e}")))?;
+        let info = AccountInfo::default()
+            .with_balance(balance)
+            .with_code(Bytecode::new_raw(code.clone()));
+        evm.db_mut().insert_account_info(*address, info);
+    }
     let gas_limit = args.gas.unwrap_or(config.gas_limit);
     let mut succeeded = 0usize;
     for call in &calls {
@@ -123,7 +192,7 @@ pub fn run(args: ReplayArgs) -> Result<Report, Failure> {
             .map_err(|e| Failure::Input(format!("database: {e}")))?;
         let tx = TxEnv {
             caller: call.from,
-            kind: TxKind::Call(call.to),
+            kind: call.to.map_or(TxKind::Create, TxKind::Call),
             value: call.value,
             data: call.data.clone(),
             gas_limit,
@@ -137,12 +206,13 @@ pub fn run(args: ReplayArgs) -> Result<Report, Failure> {
             Ok(outcome) => {
                 let result = outcome.result;
                 let gas_used = result.tx_gas_used();
-                let (success, output, logs) = match result {
+                let (success, output, created, logs) = match result {
                     ExecutionResult::Success { output, logs, .. } => {
-                        (true, output.into_data(), logs)
+                        let created = output.address().copied();
+                        (true, output.into_data(), created, logs)
                     }
-                    ExecutionResult::Revert { output, logs, .. } => (false, output, logs),
-                    ExecutionResult::Halt { logs, .. } => (false, Bytes::new(), logs),
+                    ExecutionResult::Revert { output, logs, .. } => (false, output, None, logs),
+                    ExecutionResult::Halt { logs, .. } => (false, Bytes::new(), None, logs),
                 };
                 succeeded += usize::from(success);
                 let logs: Vec<Value> = logs
@@ -155,30 +225,23 @@ pub fn run(args: ReplayArgs) -> Result<Report, Failure> {
                         })
                     })
                     .collect();
-                json!({
+                let mut line = json!({
                     "success": success,
                     "output": hex_of(&output),
                     "logs": logs,
                     "gas_used": gas_used,
-                })
+                });
+                if let Some(address) = created {
+                    line["created"] = Value::from(format!("{address:#x}"));
+                }
+                line
             }
         };
         println!("{line}");
     }
     if args.state {
         let mut state = Map::new();
-        let proxies = (1u8..=7).map(|i| {
-            let mut bytes = [0u8; 20];
-            bytes[0] = 0x31;
-            bytes[19] = i;
-            Address::new(bytes)
-        });
-        let mut addresses: Vec<Address> = proxies
-            .filter(|a| *a != WCBTC_ADDRESS)
-            .flat_map(|a| [a, implementation_of(a)])
-            .collect();
-        addresses.extend([WCBTC_ADDRESS, PROXY_ADMIN]);
-        for address in addresses {
+        for address in system {
             let balance = evm
                 .balance(address)
                 .map_err(|e| Failure::Input(format!("database: {e}")))?;
@@ -205,7 +268,22 @@ pub fn run(args: ReplayArgs) -> Result<Report, Failure> {
                 json!({ "balance": format!("{balance:#x}"), "storage": storage }),
             );
         }
-        println!("{}", json!({ "state": state }));
+        // Every account holding coins: one the calls never reached keeps its genesis balance,
+        // so the list does not depend on which accounts a mode happened to load.
+        let balances: Map<String, Value> = evm
+            .db()
+            .cache
+            .accounts
+            .iter()
+            .filter_map(|(address, account)| {
+                let balance = account.info().map(|info| info.balance).unwrap_or_default();
+                (!balance.is_zero()).then_some((*address, balance))
+            })
+            .collect::<BTreeMap<Address, U256>>()
+            .into_iter()
+            .map(|(a, b)| (format!("{a:#x}"), Value::from(format!("{b:#x}"))))
+            .collect();
+        println!("{}", json!({ "state": state, "balances": balances }));
     }
     Ok(Report::default()
         .field("calls", calls.len())
