@@ -24,7 +24,8 @@ creations (`"to": null`) and value transfers. Cheatcodes are interpreted:
 
 Every address the test deployed a helper contract at is replaced (in `to` and in calldata) by
 the address the same creation gets on the replay chain. The manifest records, per file, the
-arguments to pass to `btc-evm replay` and whether forge saw each call succeed.
+arguments to pass to `btc-evm replay` and what each call did under forge (`forge`: success,
+output and logs as `btc-evm replay` prints them; null for a transfer that stands for vm.deal).
 """
 
 import json
@@ -199,13 +200,46 @@ class Case:
     def drop(self, what):
         self.dropped.append(what)
 
-    def emit(self, sender, to, value, data, forge_ok):
+    def emit(self, sender, to, value, data, forge):
+        """Appends a call; `forge` is what forge saw it do (see `outcome`)."""
         n = self.nonce.get(sender, 0)
         self.nonce[sender] = n + 1
         self.calls.append({"from": "0x" + sender, "to": None if to is None else "0x" + to,
                            "value": hex(value), "data": "0x" + data})
-        self.forge.append(forge_ok)
+        self.forge.append(forge)
         return n
+
+    def outcome(self, arena, i):
+        """Success, output and logs of call `i` under forge, as `btc-evm replay` prints them
+        (the logs of the whole call, in order, without those of reverted frames). Addresses
+        are the replay chain's; a creation's output is left out (the created address is
+        checked through the calls that follow)."""
+        x = arena[i]["trace"]
+        logs = []
+
+        def walk(j, context):
+            # A delegate call's logs belong to the account whose code runs it (a proxy).
+            node = arena[j]
+            for item in node["ordering"]:
+                if "Log" in item:
+                    log = node["logs"][item["Log"]]["raw_log"]
+                    logs.append({
+                        "address": "0x" + self.mapped(context),
+                        "topics": ["0x" + self.subst(t[2:]) for t in log["topics"]],
+                        "data": "0x" + self.subst(log["data"][2:]),
+                    })
+                else:
+                    child = arena[node["children"][item["Call"]]]
+                    if child["trace"]["success"]:
+                        delegate = child["trace"]["kind"] in ("DELEGATECALL", "CALLCODE")
+                        walk(child["idx"], context if delegate else child["trace"]["address"][2:])
+
+        if x["success"]:
+            walk(i, x["address"][2:])
+        out = {"success": x["success"], "logs": logs}
+        if x["kind"] not in ("CREATE", "CREATE2"):
+            out["output"] = "0x" + self.subst((x["output"] or "0x")[2:])
+        return out
 
     def sender(self):
         if self.prank_once is not None:
@@ -255,12 +289,12 @@ class Case:
         if a == BRIDGE and (genesis or not self.touched(a)):
             self.bridge_balance = amount
         elif a in SYSTEM:
-            self.emit(FUNDER, a, amount, "", True)
+            self.emit(FUNDER, a, amount, "", None)
             self.drop(label + ": a transfer from the funder instead")
         elif not self.touched(a):
             self.accounts[a] = amount
         else:
-            self.emit(FUNDER, a, amount, "", True)
+            self.emit(FUNDER, a, amount, "", None)
             self.drop(label + ": a transfer from the funder instead (the balance before may "
                       "differ)")
 
@@ -368,8 +402,9 @@ class Case:
                 return  # a genesis script: its placement is the genesis
             if x["kind"] == "CREATE2":
                 raise Skip("deploys a helper with CREATE2")
-            n = self.emit(sender, None, value, self.subst(data), x["success"])
+            n = self.emit(sender, None, value, self.subst(data), None)
             self.map[to] = create_address(sender, n)
+            self.forge[-1] = self.outcome(arena, i)
             return
         if to == self.t:
             raise Skip("calls the test contract itself")
@@ -385,7 +420,7 @@ class Case:
             return  # deployCodeTo's constructor run
         helper = to in self.map and target not in SYSTEM
         if target in SYSTEM or helper or target in self.code or value > 0:
-            self.emit(sender, target, value, self.subst(data), x["success"])
+            self.emit(sender, target, value, self.subst(data), self.outcome(arena, i))
 
     def prescan(self, phases):
         """Contracts the test deploys that then place the system contracts (genesis scripts)."""
@@ -399,7 +434,7 @@ class Case:
                     self.placers.add(x["address"][2:])
 
     def args(self):
-        out = []
+        out = ["--block-timestamp", "1"]  # forge's block: number 1, timestamp 1
         if self.owner is not None:
             out += ["--owner", "0x" + self.owner]
         if self.admin_owner is not None:
@@ -464,7 +499,7 @@ def main():
             with open(os.path.join(out_dir, fname), "w") as f:
                 f.write("[\n" + ",\n".join(json.dumps(c) for c in case.calls) + "\n]\n")
             entry = {"test": name, "file": fname, "calls": len(case.calls),
-                     "args": case.args(), "forge_success": case.forge}
+                     "args": case.args(), "forge": case.forge}
             if kind == "Fuzz":
                 entry["note"] = "the calls of one fuzz run (fixed seed)"
             if case.dropped:

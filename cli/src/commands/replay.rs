@@ -45,6 +45,12 @@ pub struct ReplayArgs {
     /// Gas limit of each call (default: the block gas limit).
     #[arg(long)]
     gas: Option<u64>,
+    /// Number of the block the calls run in.
+    #[arg(long, default_value_t = 1)]
+    block_number: u64,
+    /// Timestamp of the block the calls run in (default: the genesis timestamp).
+    #[arg(long)]
+    block_timestamp: Option<u64>,
     /// Code placed at an address of the fresh chain before the calls, `ADDRESS=HEX` (as a
     /// genesis account with code would be; not at a system contract); repeat for more.
     #[arg(long = "code", value_name = "ADDRESS=HEX", value_parser = parse_code)]
@@ -169,6 +175,12 @@ pub fn run(args: ReplayArgs) -> Result<Report, Failure> {
         Contracts::Native => ContractMode::Native,
     };
     let mut evm = BtcEvm::from_genesis(&genesis).contracts(mode).build();
+    let block = evm.block_env(
+        args.block_number,
+        args.block_timestamp.unwrap_or(config.timestamp),
+        0,
+    );
+    evm.set_block(block);
     let system = system_addresses();
     for (address, code) in &args.code {
         if system.contains(address) {
