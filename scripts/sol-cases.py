@@ -15,8 +15,9 @@ creations (`"to": null`) and value transfers. Cheatcodes are interpreted:
   express (owners, vault recipients and minimum, ProxyAdmin owner) and vm.deal of the Bridge
   become options of `btc-evm replay`;
 * vm.deal of another account before anything touched it becomes a genesis account
-  (`--account`); later, a transfer from the funder; vm.etch of code at a fresh address becomes
-  `--code ADDR=HEX` (code in the genesis);
+  (`--account`); of a system contract that still holds nothing, a transfer from the funder (listed under `replaced`); any later vm.deal, a transfer from the funder that may
+  not give the same balance (listed under `dropped`); vm.etch of code at a fresh address
+  becomes `--code ADDR=HEX` (code in the genesis);
 * everything else with an effect (other vm.store, vm.warp, vm.roll, ...) is dropped and listed
   in the manifest, and a test that needs what cannot be replayed (state snapshots, mocked calls,
   cheatcodes inside helper contracts, calls into the test contract itself) is skipped, with the
@@ -168,6 +169,7 @@ class Case:
         self.calls = []
         self.forge = []
         self.dropped = []
+        self.replaced = []
         self.map = {}
         self.nonce = {}
         self.vault_next = 0
@@ -196,6 +198,12 @@ class Case:
 
     def touched(self, a):
         return any(a in c["from"] or a in (c["to"] or "") or a in c["data"] for c in self.calls)
+
+    def holds_nothing(self, a):
+        """Whether system contract `a` (not the Bridge) still holds no coins: no call so far
+        carried value, and none went to the Bridge, which pays failed deposits to a vault."""
+        return a != BRIDGE and not any(
+            int(c["value"], 16) or c["to"] == "0x" + BRIDGE for c in self.calls)
 
     def drop(self, what):
         self.dropped.append(what)
@@ -288,9 +296,14 @@ class Case:
         label = f"vm.deal(0x{a}, {amount})"
         if a == BRIDGE and (genesis or not self.touched(a)):
             self.bridge_balance = amount
+        elif a in SYSTEM and self.holds_nothing(a):
+            # It holds nothing yet, so a transfer gives it exactly this balance.
+            self.emit(FUNDER, a, amount, "", None)
+            self.replaced.append(label + ": a transfer from the funder")
         elif a in SYSTEM:
             self.emit(FUNDER, a, amount, "", None)
-            self.drop(label + ": a transfer from the funder instead")
+            self.drop(label + ": a transfer from the funder instead (the balance before may "
+                      "differ)")
         elif not self.touched(a):
             self.accounts[a] = amount
         else:
@@ -502,6 +515,8 @@ def main():
                      "args": case.args(), "forge": case.forge}
             if kind == "Fuzz":
                 entry["note"] = "the calls of one fuzz run (fixed seed)"
+            if case.replaced:
+                entry["replaced"] = case.replaced
             if case.dropped:
                 entry["dropped"] = case.dropped
             cases.append(entry)
