@@ -117,8 +117,8 @@ LC, BRIDGE, BASE, L1, PRIO, WCBTC, FAILED = (
     "31000000000000000000000000000000000000%02x" % i for i in range(1, 8))
 PROXY_ADMIN = "31" + "f" * 38
 VAULTS = [BASE, L1, PRIO, FAILED]
-VAULT_OPTION = {BASE: "--base-fee-recipient", L1: "--l1-fee-recipient",
-                PRIO: "--priority-fee-recipient", FAILED: "--failed-deposit-recipient"}
+VAULT_OPTION = {BASE: "--base-fee", L1: "--l1-fee", PRIO: "--priority-fee",
+                FAILED: "--failed-deposit"}
 SYSTEM = {LC, BRIDGE, BASE, L1, PRIO, WCBTC, FAILED, PROXY_ADMIN}
 SYSTEM |= {"32" + a[2:] for a in [LC, BRIDGE, BASE, L1, PRIO, FAILED]}
 OWNABLE_SLOT = "9016d09d72d40fdae2fd8ceac6b6234c7706214fd39c1cd1e609a0528c199300"
@@ -180,7 +180,7 @@ class Case:
         self.owner = None
         self.admin_owner = None
         self.recipients = {}
-        self.min_withdraw = None
+        self.min_withdraw = {}
         self.bridge_balance = None
         self.accounts = {test_address: INITIAL_BALANCE, FUNDER: FUNDS}
         self.code = {}
@@ -285,7 +285,7 @@ class Case:
         elif early and a in VAULTS and int(slot, 16) == 0 and int(val, 16):
             self.recipients[a] = v
         elif early and a in VAULTS and int(slot, 16) == 1:
-            self.set_genesis("min_withdraw", int(val, 16), label)
+            self.min_withdraw[a] = int(val, 16)
         elif genesis:
             pass  # the rest of a genesis script's layout: the genesis writes its own
         else:
@@ -454,9 +454,9 @@ class Case:
             out += ["--proxy-admin-owner", "0x" + self.admin_owner]
         for v in VAULTS:
             if v in self.recipients:
-                out += [VAULT_OPTION[v], "0x" + self.recipients[v]]
-        if self.min_withdraw is not None:
-            out += ["--min-withdraw", str(self.min_withdraw)]
+                out += [VAULT_OPTION[v] + "-recipient", "0x" + self.recipients[v]]
+            if v in self.min_withdraw:
+                out += [VAULT_OPTION[v] + "-min-withdraw", str(self.min_withdraw[v])]
         if self.bridge_balance is not None:
             out += ["--bridge-balance", str(self.bridge_balance)]
         for a in sorted(self.accounts):

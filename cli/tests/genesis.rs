@@ -65,6 +65,8 @@ fn options_override_the_defaults() {
         &l1_recipient.to_string(),
         "--min-withdraw",
         "0x10",
+        "--priority-fee-min-withdraw",
+        "32",
         "--bridge-balance",
         "1000",
         "--account",
@@ -88,6 +90,7 @@ fn options_override_the_defaults() {
         vault.min_withdraw = U256::from(16);
     }
     config.l1_fee_vault.recipient = l1_recipient;
+    config.priority_fee_vault.min_withdraw = U256::from(32);
     config.bridge_balance = U256::from(1000);
     config.accounts.insert(dev, U256::from(5));
     let expected = Genesis::new(&config).unwrap().alloc_json();

@@ -50,9 +50,22 @@ pub struct GenesisOptions {
     /// Recipient of the FailedDepositVault.
     #[arg(long, value_name = "ADDRESS")]
     failed_deposit_recipient: Option<Address>,
-    /// Minimum withdrawal of all four vaults, in wei (decimal or 0x-hex).
+    /// Minimum withdrawal of all four vaults, in wei (decimal or 0x-hex; each can be
+    /// overridden below).
     #[arg(long, value_name = "WEI")]
     min_withdraw: Option<U256>,
+    /// Minimum withdrawal of the BaseFeeVault, in wei.
+    #[arg(long, value_name = "WEI")]
+    base_fee_min_withdraw: Option<U256>,
+    /// Minimum withdrawal of the L1FeeVault, in wei.
+    #[arg(long, value_name = "WEI")]
+    l1_fee_min_withdraw: Option<U256>,
+    /// Minimum withdrawal of the PriorityFeeVault, in wei.
+    #[arg(long, value_name = "WEI")]
+    priority_fee_min_withdraw: Option<U256>,
+    /// Minimum withdrawal of the FailedDepositVault, in wei.
+    #[arg(long, value_name = "WEI")]
+    failed_deposit_min_withdraw: Option<U256>,
     /// Balance of the Bridge, in wei (decimal or 0x-hex).
     #[arg(long, value_name = "WEI")]
     bridge_balance: Option<U256>,
@@ -93,16 +106,32 @@ impl GenesisOptions {
         }
         c.proxy_admin_owner = self.proxy_admin_owner;
         let vaults = [
-            (&mut c.base_fee_vault, self.base_fee_recipient),
-            (&mut c.l1_fee_vault, self.l1_fee_recipient),
-            (&mut c.priority_fee_vault, self.priority_fee_recipient),
-            (&mut c.failed_deposit_vault, self.failed_deposit_recipient),
+            (
+                &mut c.base_fee_vault,
+                self.base_fee_recipient,
+                self.base_fee_min_withdraw,
+            ),
+            (
+                &mut c.l1_fee_vault,
+                self.l1_fee_recipient,
+                self.l1_fee_min_withdraw,
+            ),
+            (
+                &mut c.priority_fee_vault,
+                self.priority_fee_recipient,
+                self.priority_fee_min_withdraw,
+            ),
+            (
+                &mut c.failed_deposit_vault,
+                self.failed_deposit_recipient,
+                self.failed_deposit_min_withdraw,
+            ),
         ];
-        for (vault, own_recipient) in vaults {
+        for (vault, own_recipient, own_min) in vaults {
             if let Some(r) = own_recipient.or(self.recipient) {
                 vault.recipient = r;
             }
-            if let Some(min) = self.min_withdraw {
+            if let Some(min) = own_min.or(self.min_withdraw) {
                 vault.min_withdraw = min;
             }
         }
