@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v bc >/dev/null || need_apt+=(bc)
 command -v curl >/dev/null || need_apt+=(curl)
+# scripts/sol-cases.py (the Foundry replay cases' extractor)
+command -v python3 >/dev/null || need_apt+=(python3)
 if [ -f package-lock.json ]; then
   command -v npm >/dev/null || need_apt+=(nodejs npm)
 fi

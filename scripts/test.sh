@@ -87,10 +87,8 @@ if [ -f package.json ]; then
   stage bindings-drift check cargo run -q -p xtask --locked -- bindings --check --forge
   stage genesis-fixture-drift check cargo run -q -p xtask --locked -- genesis-fixture --check
   stage anvil-genesis counted scripts/anvil-genesis-check.sh
-  if command -v python3 >/dev/null; then
-    # The replay cases extracted from the Foundry suite's traces match the committed ones.
-    stage sol-cases-drift check scripts/sol-cases.sh --check
-  fi
+  # The replay cases extracted from the Foundry suite's traces match the committed ones.
+  stage sol-cases-drift check scripts/sol-cases.sh --check
 fi
 if [ -d fuzz ] && [ "${SKIP_FUZZ:-0}" != 1 ] && [ -x scripts/fuzz-smoke.sh ]; then
   stage fuzz-smoke counted scripts/fuzz-smoke.sh
