@@ -25,6 +25,9 @@
 /// Charged once per native call, for dispatch and ABI decoding.
 pub const CALL_BASE: u64 = 20;
 
+/// `KECCAK256` over 32 bytes (where a dynamic array keeps its data): 30 + 6.
+pub const KECCAK_WORD: u64 = 30 + 6;
+
 /// `KECCAK256` over 64 bytes (a mapping slot): 30 + 6 per word.
 pub const KECCAK_SLOT: u64 = 30 + 6 * 2;
 
@@ -40,3 +43,15 @@ pub const fn hash256_gas(len: usize) -> u64 {
 
 /// `SELFBALANCE`.
 pub const SELF_BALANCE: u64 = 5;
+
+/// The least gas a native Bridge `deposit` runs with, for `calldata_len` bytes of calldata:
+/// with less, the implementation's bytecode runs the call (and decides whether it runs out of
+/// gas). A bound on what the bytecode spends on a deposit — fixed costs (cold storage, the
+/// light client behind its proxy, the transfer, the event) well under 300,000, parsing,
+/// copying and hashing at most 250 gas per calldata byte, and memory growing with the
+/// calldata — checked against the bytecode by `tests/native_diff.rs`.
+pub const fn deposit_gas_floor(calldata_len: usize) -> u64 {
+    let len = calldata_len as u64;
+    let words = len.div_ceil(32);
+    300_000 + 250 * len + words * words / 128
+}

@@ -40,6 +40,7 @@
 //! caller that forwards at least the Solidity cost succeeds in both modes.
 
 mod abi;
+mod bridge;
 pub mod gas;
 mod host;
 mod light_client;
@@ -49,8 +50,8 @@ use alloc::string::String;
 use core::ops::{Deref, DerefMut};
 
 use btc_evm_bindings::{
-    BASE_FEE_VAULT_IMPL, FAILED_DEPOSIT_VAULT_IMPL, L1_FEE_VAULT_IMPL, LIGHT_CLIENT_IMPL,
-    PRIORITY_FEE_VAULT_IMPL,
+    BASE_FEE_VAULT_IMPL, BRIDGE_IMPL, FAILED_DEPOSIT_VAULT_IMPL, L1_FEE_VAULT_IMPL,
+    LIGHT_CLIENT_IMPL, PRIORITY_FEE_VAULT_IMPL,
 };
 use revm::context::Cfg;
 use revm::context_interface::ContextTr;
@@ -84,8 +85,9 @@ pub enum ContractMode {
 
 /// The system contracts that run natively in [`ContractMode::Native`], by implementation
 /// address.
-pub const NATIVE_CONTRACTS: [(Address, NativeContract); 5] = [
+pub const NATIVE_CONTRACTS: [(Address, NativeContract); 6] = [
     (LIGHT_CLIENT_IMPL, NativeContract::LightClient),
+    (BRIDGE_IMPL, NativeContract::Bridge),
     (BASE_FEE_VAULT_IMPL, NativeContract::FeeVault),
     (L1_FEE_VAULT_IMPL, NativeContract::FeeVault),
     (PRIORITY_FEE_VAULT_IMPL, NativeContract::FeeVault),
@@ -100,6 +102,27 @@ pub enum NativeContract {
     /// `FeeVault` (BaseFeeVault, L1FeeVault, PriorityFeeVault, FailedDepositVault: the same
     /// contract under four names).
     FeeVault,
+    /// `Bridge`: the functions listed in [`bridge`](self#the-bridge) natively, the others
+    /// as bytecode.
+    Bridge,
+}
+
+/// How many calls into `contract` this thread has answered natively, and how many it has
+/// handed to the implementation's bytecode (see §Falling back to the bytecode), since it
+/// started. A test or a benchmark reads these to show which path a workload took. (With
+/// `std` only; the counters are thread-local.)
+#[cfg(feature = "std")]
+pub fn call_counts(contract: NativeContract) -> CallCounts {
+    host::COUNTS.with(|c| c.get()[contract as usize])
+}
+
+/// Calls into one native contract on this thread: see [`call_counts`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CallCounts {
+    /// Answered in Rust.
+    pub native: u64,
+    /// Handed to the implementation's bytecode.
+    pub bytecode: u64,
 }
 
 /// The native contract whose implementation sits at `address`, if any.
@@ -171,7 +194,7 @@ where
     ) -> Result<Option<InterpreterResult>, String> {
         if self.mode == ContractMode::Native {
             if let Some(contract) = native_contract(&inputs.bytecode_address) {
-                return host::run(contract, context, inputs);
+                return host::run(contract, context, &mut self.inner, inputs);
             }
         }
         self.inner.run(context, inputs)

@@ -1,0 +1,865 @@
+//! `Bridge` (`sol/src/Bridge.sol`) with OpenZeppelin 5's upgradeable two-step ownership and
+//! pause: slot 0 `initialized` ‖ `operator`, 1 `depositAmount`, 2 `failedDepositVault`,
+//! 3..6 the deposit and replace scripts, 7 `withdrawalUTXOs`, 8 `depositTxIds`, 9
+//! `processedTxIds`, 10 `usedWithdrawalUTXO`, 11 `optimisticWithdrawAmountSats`; owner,
+//! pending owner and `_paused` in their ERC-7201 slots.
+//!
+//! # What runs natively
+//!
+//! `deposit`, `withdraw`, `batchWithdraw`, `pause`, `unpause`, `setOperator`,
+//! `setFailedDepositVault`, `setOptimisticWithdrawAmountSats`, the ownership functions and
+//! every view except the four `bytes` getters and `getAggregatedKey`. The rest —
+//! `initialize`, `setDepositScript`, `setReplaceScript`, `replaceDeposit`, `safeWithdraw`,
+//! `depositPrefix`, `depositSuffix`, `replacePrefix`, `replaceSuffix`, `getAggregatedKey` —
+//! and any calldata the generated bindings cannot decode run as the implementation's
+//! bytecode ([`Exit::Defer`]), which is the reference.
+//!
+//! # `deposit`
+//!
+//! The move transaction is parsed where it lies, with the rules of
+//! `BitcoinTxCalldata.parse` (any compact-size width, the pieces fully consumed), hashed
+//! through [`crate::bitcoin::hashing`], and checked in the order of the Solidity contract,
+//! with its revert strings. Where that contract and the rest of this crate's Bitcoin rules
+//! differ, the contract is followed: a non-minimal compact size is accepted, the `flag` bytes
+//! are hashed as given, a 65-byte signature's last byte is ignored (the SIGHASH_DEFAULT
+//! message is signed), and the tapleaf hashes the script with its length prefix as it
+//! appears in the witness.
+//!
+//! The contracts it calls:
+//! - the light client, through its proxy, when the proxy's EIP-1967 slot still holds
+//!   `LIGHT_CLIENT_IMPL`: the native light client runs with the proxy as storage context, the
+//!   proxy and its implementation are touched (warmed) and the slot read as the proxy's
+//!   bytecode does; an upgraded light client sends the deposit to the bytecode;
+//! - SCHNORRVERIFY (`0x200`): the wrapped provider's own precompile, at its own price;
+//! - the recipient: an account without code receives the value natively; a recipient with
+//!   code or an EIP-7702 delegation, a transfer the Bridge's balance cannot cover (which takes
+//!   the failed-deposit-vault path), or a call depth near the limit send the deposit to the
+//!   bytecode.
+//!
+//! A native `deposit` runs only with at least [`gas::deposit_gas_floor`] gas, a bound on
+//! what the bytecode can spend on the same calldata: with less, the bytecode decides, so
+//! that running out of gas (in the Bridge or in one of its calls, under the 63/64 rule) looks
+//! the same in both modes. Above it the native call charges the schedule of [`gas`], at most
+//! what the bytecode charges.
+
+use alloc::vec::Vec;
+
+use bitcoin::hashes::Hash;
+
+use btc_evm_bindings::alloy_sol_types::{Panic, PanicKind, SolError, SolEvent, SolInterface};
+use btc_evm_bindings::Bridge::{self, BridgeCalls as Calls};
+use btc_evm_bindings::{
+    EIP1967_IMPLEMENTATION_SLOT, LIGHT_CLIENT, LIGHT_CLIENT_IMPL, PAUSABLE_STORAGE_SLOT,
+    SYSTEM_CALLER,
+};
+use revm::context_interface::ContextTr;
+use revm::primitives::{address, keccak256, Address, Bytes, B256, U256};
+
+use super::abi::{clean_address_arg, empty, error, overflow, revert};
+use super::gas::{self, hash256_gas, sha256_gas, CALL_BASE};
+use super::host::{words, Call, Exit, Res};
+use super::{light_client, vault};
+use crate::bitcoin::hashing;
+
+const SLOT0: U256 = U256::ZERO;
+const DEPOSIT_AMOUNT: U256 = U256::from_limbs([1, 0, 0, 0]);
+const FAILED_DEPOSIT_VAULT: U256 = U256::from_limbs([2, 0, 0, 0]);
+const DEPOSIT_PREFIX: u64 = 3;
+const DEPOSIT_SUFFIX: u64 = 4;
+const WITHDRAWAL_UTXOS: u64 = 7;
+const DEPOSIT_TX_IDS: u64 = 8;
+const PROCESSED_TX_IDS: u64 = 9;
+const USED_WITHDRAWAL_UTXO: u64 = 10;
+const OPTIMISTIC_WITHDRAW_AMOUNT_SATS: U256 = U256::from_limbs([11, 0, 0, 0]);
+
+const SAT_TO_WEI: u64 = 10_000_000_000;
+const PAYOUT_ANCHOR_OUTPUT_AMOUNT: u64 = 240;
+const SCHNORR_VERIFIER_PRECOMPILE: Address = address!("0x0000000000000000000000000000000000000200");
+
+/// sha256("TapLeaf").
+const TAPLEAF_TAG: [u8; 32] = [
+    0xae, 0xea, 0x8f, 0xdc, 0x42, 0x08, 0x98, 0x31, 0x05, 0x73, 0x4b, 0x58, 0x08, 0x1d, 0x1e, 0x26,
+    0x38, 0xd3, 0x5f, 0x1c, 0xb5, 0x40, 0x08, 0xd4, 0xd3, 0x57, 0xca, 0x03, 0xbe, 0x78, 0xe9, 0xee,
+];
+/// sha256("TapSighash").
+const TAPSIGHASH_TAG: [u8; 32] = [
+    0xf4, 0x0a, 0x48, 0xdf, 0x4b, 0x2a, 0x70, 0xc8, 0xb4, 0x92, 0x4b, 0xf2, 0x65, 0x46, 0x61, 0xed,
+    0x3d, 0x95, 0xfd, 0x66, 0xa3, 0x13, 0xeb, 0x87, 0x23, 0x75, 0x97, 0xc6, 0x28, 0xe4, 0xa0, 0x31,
+];
+
+/// The longest stored script read natively; a longer one (never written by `initialize` or
+/// `setDepositScript` in practice) is left to the bytecode.
+const MAX_STORED_BYTES: usize = 1 << 16;
+
+/// Dispatches one call.
+pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
+    // What the bindings cannot decode, the bytecode's dispatcher and decoder judge.
+    let decoded = Calls::abi_decode(&call.input).map_err(|_| Exit::Defer)?;
+    let payable = matches!(
+        decoded,
+        Calls::withdraw(_) | Calls::batchWithdraw(_) | Calls::safeWithdraw(_)
+    );
+    if !payable {
+        call.non_payable()?;
+    }
+    match decoded {
+        Calls::deposit(c) => deposit(call, &c),
+        Calls::withdraw(c) => {
+            word_arg_clean(call, 1, 4)?;
+            when_not_paused(call)?;
+            let amount = call.sload(DEPOSIT_AMOUNT)?;
+            if amount.is_zero() {
+                return Err(revert("Bridge is not initialized"));
+            }
+            if call.value != amount {
+                return Err(revert("Invalid withdraw amount"));
+            }
+            record_withdrawal(call, c.txId, c.outputId.0)?;
+            Ok(Bytes::new())
+        }
+        Calls::batchWithdraw(c) => batch_withdraw(call, &c),
+        Calls::pause(_) => {
+            only_owner_or_operator(call)?;
+            let word = call.sload(paused_slot())?;
+            if low_byte(word) != 0 {
+                return Err(error(Bridge::EnforcedPause {}));
+            }
+            call.sstore(paused_slot(), (word & !U256::from(0xff)) | U256::from(1))?;
+            let event = Bridge::Paused {
+                account: call.caller,
+            };
+            call.log(event.encode_log_data())?;
+            Ok(Bytes::new())
+        }
+        Calls::unpause(_) => {
+            only_owner_or_operator(call)?;
+            let word = call.sload(paused_slot())?;
+            if low_byte(word) == 0 {
+                return Err(error(Bridge::ExpectedPause {}));
+            }
+            call.sstore(paused_slot(), word & !U256::from(0xff))?;
+            let event = Bridge::Unpaused {
+                account: call.caller,
+            };
+            call.log(event.encode_log_data())?;
+            Ok(Bytes::new())
+        }
+        Calls::setOperator(c) => {
+            address_arg(call)?;
+            vault::only_owner(call)?;
+            if c._operator.is_zero() {
+                return Err(revert("Operator cannot be zero address"));
+            }
+            let word = call.sload(SLOT0)?;
+            let old = operator_of(word);
+            let mask = (U256::MAX >> 96usize) << 8usize;
+            let new = (word & !mask) | (vault::address_word(c._operator) << 8usize);
+            call.sstore(SLOT0, new)?;
+            let event = Bridge::OperatorUpdated {
+                oldOperator: old,
+                newOperator: c._operator,
+            };
+            call.log(event.encode_log_data())?;
+            Ok(Bytes::new())
+        }
+        Calls::setFailedDepositVault(c) => {
+            address_arg(call)?;
+            vault::only_owner(call)?;
+            if c._failedDepositVault.is_zero() {
+                return Err(revert("Invalid address"));
+            }
+            let old = vault::set_address(call, FAILED_DEPOSIT_VAULT, c._failedDepositVault)?;
+            let event = Bridge::FailedDepositVaultUpdated {
+                oldVault: old,
+                newVault: c._failedDepositVault,
+            };
+            call.log(event.encode_log_data())?;
+            Ok(Bytes::new())
+        }
+        Calls::setOptimisticWithdrawAmountSats(c) => {
+            vault::only_owner(call)?;
+            let amount = c._optimisticWithdrawAmountSats;
+            if amount.is_zero() {
+                return Err(revert("Optimistic withdraw amount cannot be 0"));
+            }
+            call.sstore(OPTIMISTIC_WITHDRAW_AMOUNT_SATS, amount)?;
+            let event = Bridge::OptimisticWithdrawAmountSet { amount };
+            call.log(event.encode_log_data())?;
+            Ok(Bytes::new())
+        }
+        Calls::transferOwnership(c) => {
+            address_arg(call)?;
+            vault::only_owner(call)?;
+            vault::set_address(call, vault::pending_slot(), c.newOwner)?;
+            let owner = vault::address_of(call.sload(vault::owner_slot())?);
+            let event = Bridge::OwnershipTransferStarted {
+                previousOwner: owner,
+                newOwner: c.newOwner,
+            };
+            call.log(event.encode_log_data())?;
+            Ok(Bytes::new())
+        }
+        Calls::acceptOwnership(_) => {
+            let sender = call.caller;
+            if vault::address_of(call.sload(vault::pending_slot())?) != sender {
+                return Err(error(Bridge::OwnableUnauthorizedAccount {
+                    account: sender,
+                }));
+            }
+            vault::transfer_ownership(call, sender)?;
+            Ok(Bytes::new())
+        }
+        Calls::renounceOwnership(_) => {
+            vault::only_owner(call)?;
+            vault::transfer_ownership(call, Address::ZERO)?;
+            Ok(Bytes::new())
+        }
+        Calls::initialized(_) => {
+            let v = call.sload(SLOT0)?;
+            Ok(bool_word(low_byte(v) != 0))
+        }
+        Calls::operator(_) => {
+            let v = call.sload(SLOT0)?;
+            Ok(address_return(operator_of(v)))
+        }
+        Calls::depositAmount(_) => {
+            let v = call.sload(DEPOSIT_AMOUNT)?;
+            Ok(words(&[v]))
+        }
+        Calls::failedDepositVault(_) => {
+            let v = call.sload(FAILED_DEPOSIT_VAULT)?;
+            Ok(address_return(vault::address_of(v)))
+        }
+        Calls::optimisticWithdrawAmountSats(_) => {
+            let v = call.sload(OPTIMISTIC_WITHDRAW_AMOUNT_SATS)?;
+            Ok(words(&[v]))
+        }
+        Calls::getWithdrawalCount(_) => {
+            let v = call.sload(U256::from(WITHDRAWAL_UTXOS))?;
+            Ok(words(&[v]))
+        }
+        Calls::depositTxIds(c) => {
+            let len = call.sload(U256::from(DEPOSIT_TX_IDS))?;
+            if c.0 >= len {
+                return Err(out_of_bounds());
+            }
+            let base = array_base(call, DEPOSIT_TX_IDS)?;
+            let v = call.sload(base.wrapping_add(c.0))?;
+            Ok(words(&[v]))
+        }
+        Calls::withdrawalUTXOs(c) => {
+            let len = call.sload(U256::from(WITHDRAWAL_UTXOS))?;
+            if c.0 >= len {
+                return Err(out_of_bounds());
+            }
+            let base = array_base(call, WITHDRAWAL_UTXOS)?;
+            let at = base.wrapping_add(c.0.wrapping_mul(U256::from(2)));
+            let tx_id = call.sload(at)?;
+            let output_id = call.sload(at.wrapping_add(U256::from(1)))?;
+            let output_id = (output_id & U256::from(0xffff_ffffu32)) << 224usize;
+            Ok(words(&[tx_id, output_id]))
+        }
+        Calls::processedTxIds(c) => {
+            let v = call.sload_mapping(c.0, PROCESSED_TX_IDS)?;
+            Ok(bool_word(low_byte(v) != 0))
+        }
+        Calls::usedWithdrawalUTXO(c) => {
+            let v = call.sload_mapping(c.0, USED_WITHDRAWAL_UTXO)?;
+            Ok(bool_word(low_byte(v) != 0))
+        }
+        Calls::owner(_) => {
+            let v = call.sload(vault::owner_slot())?;
+            Ok(address_return(vault::address_of(v)))
+        }
+        Calls::pendingOwner(_) => {
+            let v = call.sload(vault::pending_slot())?;
+            Ok(address_return(vault::address_of(v)))
+        }
+        Calls::paused(_) => {
+            let v = call.sload(paused_slot())?;
+            Ok(bool_word(low_byte(v) != 0))
+        }
+        Calls::LIGHT_CLIENT(_) => Ok(address_return(LIGHT_CLIENT)),
+        Calls::SYSTEM_CALLER(_) => Ok(address_return(SYSTEM_CALLER)),
+        Calls::SCHNORR_VERIFIER_PRECOMPILE(_) => Ok(address_return(SCHNORR_VERIFIER_PRECOMPILE)),
+        Calls::SAT_TO_WEI(_) => Ok(words(&[U256::from(SAT_TO_WEI)])),
+        Calls::PAYOUT_ANCHOR_OUTPUT_AMOUNT(_) => {
+            Ok(words(&[U256::from(PAYOUT_ANCHOR_OUTPUT_AMOUNT)]))
+        }
+        Calls::initialize(_)
+        | Calls::setDepositScript(_)
+        | Calls::setReplaceScript(_)
+        | Calls::replaceDeposit(_)
+        | Calls::safeWithdraw(_)
+        | Calls::depositPrefix(_)
+        | Calls::depositSuffix(_)
+        | Calls::replacePrefix(_)
+        | Calls::replaceSuffix(_)
+        | Calls::getAggregatedKey(_) => Err(Exit::Defer),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Deposits
+// ---------------------------------------------------------------------------------------
+
+fn deposit<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::depositCall) -> Res<Bytes> {
+    if call.limit() < gas::deposit_gas_floor(call.input.len())
+        || call.depth() >= super::host::PAY_DEPTH_LIMIT
+    {
+        return Err(Exit::Defer);
+    }
+    // onlySystemOrOperator, whenNotPaused
+    let caller = call.caller;
+    if caller != SYSTEM_CALLER && caller != operator_of(call.sload(SLOT0)?) {
+        return Err(revert("caller is not the system caller or operator"));
+    }
+    when_not_paused(call)?;
+    let prefix = load_bytes(call, DEPOSIT_PREFIX)?;
+    if prefix.len() < 34 {
+        // The bytecode reads the key past a short prefix: not worth a twin.
+        return Err(Exit::Defer);
+    }
+    let amount = call.sload(DEPOSIT_AMOUNT)?;
+    let sats = u64::try_from(amount / U256::from(SAT_TO_WEI)).map_err(|_| Exit::Defer)?;
+
+    // _verifyMoveLikeTx: parse, clean head, hashes, inclusion, one input, signature.
+    let tx = &c.moveTx;
+    let parsed = parse(&tx.vin, &tx.vout, &tx.witness).map_err(|piece| {
+        revert(match piece {
+            Piece::Vin => "Vin is not properly formatted",
+            Piece::Vout => "Vout is not properly formatted",
+            Piece::Witness => "Witness is not properly formatted",
+        })
+    })?;
+    head_clean(&call.input)?;
+    let (wtx_id, tx_id) = tx_hashes(call, tx)?;
+    let proof = &c.proof;
+    call.access_account(LIGHT_CLIENT)?;
+    let implementation = call.sload_at(LIGHT_CLIENT, EIP1967_IMPLEMENTATION_SLOT.into())?;
+    if implementation != U256::from_be_slice(LIGHT_CLIENT_IMPL.as_slice()) {
+        return Err(Exit::Defer);
+    }
+    call.access_account(LIGHT_CLIENT_IMPL)?;
+    let included = call.static_call_as(LIGHT_CLIENT, |call| {
+        call.charge(CALL_BASE)?;
+        light_client::verify_inclusion_at(
+            call,
+            proof.blockHeight,
+            wtx_id,
+            &proof.intermediateNodes,
+            proof.index,
+        )
+    })?;
+    if !included {
+        return Err(revert("Transaction is not in block"));
+    }
+    if parsed.n_ins != 1 {
+        return Err(revert("Only one input allowed"));
+    }
+    let witness = tx.witness.as_ref();
+    if parsed.n_items < 1 {
+        return Err(revert("Invalid signature length"));
+    }
+    let sig = witness.get(parsed.sig.0..parsed.sig.1).ok_or(Exit::Defer)?;
+    if sig.len() != 64 && sig.len() != 65 {
+        return Err(revert("Invalid signature length"));
+    }
+    if parsed.n_items < 3 {
+        return Err(revert("Invalid witness items"));
+    }
+    let control = witness
+        .get(parsed.control.0..parsed.control.1)
+        .ok_or(Exit::Defer)?;
+    let Some(&leaf_version) = control.first() else {
+        return Err(revert("Invalid signature"));
+    };
+    let script = witness
+        .get(parsed.script.0..parsed.script.1)
+        .ok_or(Exit::Defer)?;
+    let sighash = script_path_sighash(
+        call,
+        tx,
+        &parsed,
+        sats,
+        c.shaScriptPubkeys,
+        script,
+        leaf_version,
+    )?;
+    let mut message = [0u8; 128];
+    message[..32].copy_from_slice(&prefix[2..34]);
+    message[32..64].copy_from_slice(&sighash);
+    message[64..].copy_from_slice(&sig[..64]);
+    let (ok, output) = call
+        .static_precompile(
+            SCHNORR_VERIFIER_PRECOMPILE,
+            Bytes::copy_from_slice(&message),
+        )?
+        .ok_or(Exit::Defer)?;
+    if !(ok && output.as_ref() == U256::from(1).to_be_bytes::<32>().as_slice()) {
+        return Err(revert("Invalid signature"));
+    }
+
+    // processedTxIds[txId], depositTxIds.push(txId)
+    let tx_id_word: U256 = tx_id.into();
+    if !call.sload_mapping(tx_id, PROCESSED_TX_IDS)?.is_zero() {
+        return Err(revert("txId already spent"));
+    }
+    call.sstore_mapping(tx_id, PROCESSED_TX_IDS, U256::from(1))?;
+    let length_slot = U256::from(DEPOSIT_TX_IDS);
+    let deposit_id = call.sload(length_slot)?;
+    call.sstore(length_slot, deposit_id.wrapping_add(U256::from(1)))?;
+    let base = array_base(call, DEPOSIT_TX_IDS)?;
+    call.sstore(base.wrapping_add(deposit_id), tx_id_word)?;
+
+    let suffix = load_bytes(call, DEPOSIT_SUFFIX)?;
+    if script.len() != prefix.len() + 20 + suffix.len() {
+        return Err(revert("Invalid script length"));
+    }
+    let (head, rest) = script.split_at(prefix.len());
+    if head != prefix.as_slice() {
+        return Err(revert("Invalid deposit script"));
+    }
+    let (recipient, tail) = rest.split_at(20);
+    if tail != suffix.as_slice() {
+        return Err(revert("Invalid script suffix"));
+    }
+    let recipient = Address::from_slice(recipient);
+    if !call.pay(recipient, amount)? {
+        // The failed-deposit-vault path: the bytecode's.
+        return Err(Exit::Defer);
+    }
+    let event = Bridge::Deposit {
+        wtxId: wtx_id,
+        txId: tx_id,
+        recipient,
+        timestamp: call.timestamp(),
+        depositId: deposit_id,
+    };
+    call.log(event.encode_log_data())?;
+    Ok(Bytes::new())
+}
+
+/// The piece of a move transaction that is not well formed.
+#[derive(Debug, PartialEq, Eq)]
+enum Piece {
+    Vin,
+    Vout,
+    Witness,
+}
+
+/// Where the parts of a move transaction lie: `BitcoinTxCalldata.parse`'s fields, as ranges
+/// within their piece (`input` and `outputs` in `vin` and `vout`, the items in `witness`).
+#[derive(Debug, Default)]
+struct Parsed {
+    n_ins: u64,
+    input: (usize, usize),
+    outputs: (usize, usize),
+    n_items: u64,
+    /// Item 0's data.
+    sig: (usize, usize),
+    /// Item 1 with its length prefix.
+    script: (usize, usize),
+    /// Item 2's data.
+    control: (usize, usize),
+}
+
+/// A compact size at `p`: its value and the position after it.
+fn compact_size(buf: &[u8], p: usize) -> Option<(u64, usize)> {
+    let tag = *buf.get(p)?;
+    let n = match tag {
+        0xfd => 2,
+        0xfe => 4,
+        0xff => 8,
+        _ => return Some((u64::from(tag), p + 1)),
+    };
+    let bytes = buf.get(p + 1..p + 1 + n)?;
+    let value = bytes
+        .iter()
+        .rev()
+        .fold(0u64, |v, &b| (v << 8) | u64::from(b));
+    Some((value, p + 1 + n))
+}
+
+/// The end of the compact-size-prefixed string at `p`.
+fn skip_var(buf: &[u8], p: usize) -> Option<usize> {
+    let (len, q) = compact_size(buf, p)?;
+    let len = usize::try_from(len).ok()?;
+    (len <= buf.len() - q).then_some(q + len)
+}
+
+/// `BitcoinTxCalldata.parse`: vin (count ≥ 1, each input outpoint ‖ scriptSig ‖ sequence),
+/// vout (count ≥ 1, each value ‖ scriptPubKey), witness (one stack per input), each piece
+/// consumed exactly.
+fn parse(vin: &[u8], vout: &[u8], witness: &[u8]) -> Result<Parsed, Piece> {
+    let mut m = Parsed::default();
+    // vin
+    let (n, mut p) = compact_size(vin, 0).ok_or(Piece::Vin)?;
+    if n == 0 || n > (vin.len() / 41) as u64 {
+        return Err(Piece::Vin);
+    }
+    m.n_ins = n;
+    for i in 0..n {
+        if vin.len() - p < 36 {
+            return Err(Piece::Vin);
+        }
+        let q = skip_var(vin, p + 36).ok_or(Piece::Vin)?;
+        if vin.len() - q < 4 {
+            return Err(Piece::Vin);
+        }
+        if i == 0 {
+            m.input = (p, q + 4);
+        }
+        p = q + 4;
+    }
+    if p != vin.len() {
+        return Err(Piece::Vin);
+    }
+    // vout
+    let (n, mut p) = compact_size(vout, 0).ok_or(Piece::Vout)?;
+    if n == 0 || n > (vout.len() / 9) as u64 {
+        return Err(Piece::Vout);
+    }
+    m.outputs = (p, vout.len());
+    for _ in 0..n {
+        if vout.len() - p < 8 {
+            return Err(Piece::Vout);
+        }
+        p = skip_var(vout, p + 8).ok_or(Piece::Vout)?;
+    }
+    if p != vout.len() {
+        return Err(Piece::Vout);
+    }
+    // witness
+    if m.n_ins > witness.len() as u64 {
+        return Err(Piece::Witness);
+    }
+    let mut p = 0;
+    for i in 0..m.n_ins {
+        let (n, q) = compact_size(witness, p).ok_or(Piece::Witness)?;
+        p = q;
+        if n > (witness.len() - p) as u64 {
+            return Err(Piece::Witness);
+        }
+        if i == 0 {
+            m.n_items = n;
+        }
+        for j in 0..n {
+            let at = p;
+            let (len, data) = compact_size(witness, p).ok_or(Piece::Witness)?;
+            let len = usize::try_from(len).map_err(|_| Piece::Witness)?;
+            if len > witness.len() - data {
+                return Err(Piece::Witness);
+            }
+            p = data + len;
+            if i == 0 {
+                match j {
+                    0 => m.sig = (data, p),
+                    1 => m.script = (at, p),
+                    2 => m.control = (data, p),
+                    _ => {}
+                }
+            }
+        }
+    }
+    if p != witness.len() {
+        return Err(Piece::Witness);
+    }
+    Ok(m)
+}
+
+/// `_head`: `moveTx.version`, `.flag` and `.locktime` clean in their low bytes, as the
+/// ABI decoder requires (an empty revert otherwise).
+fn head_clean(input: &[u8]) -> Res<()> {
+    let word = |at: usize| input.get(at..at + 32).ok_or(Exit::Defer);
+    let offset = word(4)?;
+    if offset[..24].iter().any(|&b| b != 0) {
+        return Err(Exit::Defer);
+    }
+    let offset = u64::from_be_bytes(offset[24..].try_into().map_err(|_| Exit::Defer)?);
+    let base = usize::try_from(offset)
+        .ok()
+        .and_then(|o| o.checked_add(4))
+        .ok_or(Exit::Defer)?;
+    let clean = |w: &[u8], n: usize| w[n..].iter().all(|&b| b == 0);
+    let version = word(base)?;
+    let flag = word(base + 0x20)?;
+    let locktime = word(base + 0xa0)?;
+    if clean(version, 4) && clean(flag, 2) && clean(locktime, 4) {
+        Ok(())
+    } else {
+        Err(empty())
+    }
+}
+
+/// wtxid = hash256(version ‖ flag ‖ vin ‖ vout ‖ witness ‖ locktime) and txid =
+/// hash256(version ‖ vin ‖ vout ‖ locktime), in one buffer, as `BitcoinTxCalldata.txHashes`.
+fn tx_hashes<C: ContextTr>(call: &mut Call<'_, C>, tx: &Bridge::Transaction) -> Res<(B256, B256)> {
+    let body = tx.vin.len() + tx.vout.len();
+    let mut buf = Vec::with_capacity(6 + body + tx.witness.len() + 4);
+    buf.extend_from_slice(tx.version.as_slice());
+    buf.extend_from_slice(tx.flag.as_slice());
+    buf.extend_from_slice(&tx.vin);
+    buf.extend_from_slice(&tx.vout);
+    buf.extend_from_slice(&tx.witness);
+    buf.extend_from_slice(tx.locktime.as_slice());
+    call.charge(hash256_gas(buf.len()))?;
+    let wtx_id = B256::from(hashing::sha256d(&buf).to_byte_array());
+    buf.truncate(6 + body);
+    buf.extend_from_slice(tx.locktime.as_slice());
+    buf[2..6].copy_from_slice(tx.version.as_slice());
+    let preimage = buf.get(2..).ok_or(Exit::Defer)?;
+    call.charge(hash256_gas(preimage.len()))?;
+    let tx_id = B256::from(hashing::sha256d(preimage).to_byte_array());
+    Ok((wtx_id, tx_id))
+}
+
+/// `BitcoinTxCalldata.scriptPathSighash`: the BIP-341 SIGHASH_DEFAULT script-path message of
+/// input 0 (ext_flag 1, no annex), its tapleaf `script` (with its length prefix) under
+/// `leaf_version & 0xfe`.
+fn script_path_sighash<C: ContextTr>(
+    call: &mut Call<'_, C>,
+    tx: &Bridge::Transaction,
+    parsed: &Parsed,
+    sats: u64,
+    sha_script_pubkeys: B256,
+    script: &[u8],
+    leaf_version: u8,
+) -> Res<[u8; 32]> {
+    let input = tx
+        .vin
+        .get(parsed.input.0..parsed.input.1)
+        .ok_or(Exit::Defer)?;
+    let outputs = tx
+        .vout
+        .get(parsed.outputs.0..parsed.outputs.1)
+        .ok_or(Exit::Defer)?;
+    let (outpoint, sequence) = (
+        input.get(..36).ok_or(Exit::Defer)?,
+        input.get(input.len() - 4..).ok_or(Exit::Defer)?,
+    );
+    let sha = |call: &mut Call<'_, C>, data: &[u8]| -> Res<[u8; 32]> {
+        call.charge(sha256_gas(data.len()))?;
+        Ok(hashing::sha256(data).to_byte_array())
+    };
+    let mut msg = [0u8; 276];
+    msg[..32].copy_from_slice(&TAPSIGHASH_TAG);
+    msg[32..64].copy_from_slice(&TAPSIGHASH_TAG);
+    // 64: epoch 0, 65: hash_type 0
+    msg[66..70].copy_from_slice(tx.version.as_slice());
+    msg[70..74].copy_from_slice(tx.locktime.as_slice());
+    msg[138..170].copy_from_slice(sha_script_pubkeys.as_slice());
+    msg[74..106].copy_from_slice(&sha(call, outpoint)?);
+    msg[106..138].copy_from_slice(&sha(call, &sats.to_le_bytes())?);
+    msg[170..202].copy_from_slice(&sha(call, sequence)?);
+    msg[202..234].copy_from_slice(&sha(call, outputs)?);
+    msg[234] = 2; // spend_type: ext_flag 1, no annex; 235..239: input_index 0
+    let mut leaf = Vec::with_capacity(65 + script.len());
+    leaf.extend_from_slice(&TAPLEAF_TAG);
+    leaf.extend_from_slice(&TAPLEAF_TAG);
+    leaf.push(leaf_version & 0xfe);
+    leaf.extend_from_slice(script);
+    msg[239..271].copy_from_slice(&sha(call, &leaf)?);
+    // 271: key_version 0, 272..276: codesep_pos 0xffffffff
+    msg[272..276].copy_from_slice(&[0xff; 4]);
+    sha(call, &msg)
+}
+
+/// `_loadBytes`: the `bytes` value at `slot` (short values inline with 2·length in the low
+/// byte; long ones as 2·length + 1, the data at keccak256(slot)).
+fn load_bytes<C: ContextTr>(call: &mut Call<'_, C>, slot: u64) -> Res<Vec<u8>> {
+    let v = call.sload(U256::from(slot))?;
+    if !v.bit(0) {
+        let len = usize::from(low_byte(v) >> 1);
+        if len > 31 {
+            return Err(Exit::Defer);
+        }
+        let bytes = v.to_be_bytes::<32>();
+        return Ok(bytes[..len].to_vec());
+    }
+    let len = usize::try_from(v >> 1usize)
+        .ok()
+        .filter(|&l| l <= MAX_STORED_BYTES)
+        .ok_or(Exit::Defer)?;
+    let base = array_base(call, slot)?;
+    let mut out = Vec::with_capacity(len.div_ceil(32) * 32);
+    for i in 0..len.div_ceil(32) {
+        let word = call.sload(base.wrapping_add(U256::from(i)))?;
+        out.extend_from_slice(&word.to_be_bytes::<32>());
+    }
+    out.truncate(len);
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------
+// Withdrawals
+// ---------------------------------------------------------------------------------------
+
+fn batch_withdraw<C: ContextTr>(
+    call: &mut Call<'_, C>,
+    c: &Bridge::batchWithdrawCall,
+) -> Res<Bytes> {
+    when_not_paused(call)?;
+    let amount = call.sload(DEPOSIT_AMOUNT)?;
+    if amount.is_zero() {
+        return Err(revert("Bridge is not initialized"));
+    }
+    if c.txIds.len() != c.outputIds.len() {
+        return Err(revert("Length mismatch"));
+    }
+    let total = amount
+        .checked_mul(U256::from(c.txIds.len()))
+        .ok_or_else(overflow)?;
+    if call.value != total {
+        return Err(revert("Invalid withdraw amount"));
+    }
+    // outputIds[i] is checked clean when read, as the bytecode reads calldata arrays.
+    let elements = array_arg_start(&call.input, 1)?;
+    for (i, (tx_id, output_id)) in c.txIds.iter().zip(c.outputIds.iter()).enumerate() {
+        let at = elements.checked_add(32 * i).ok_or(Exit::Defer)?;
+        let word = call.input.get(at..at + 32).ok_or(Exit::Defer)?;
+        if word[4..].iter().any(|&b| b != 0) {
+            return Err(empty());
+        }
+        record_withdrawal(call, *tx_id, output_id.0)?;
+    }
+    Ok(Bytes::new())
+}
+
+/// `_recordWithdrawal`: marks sha256(txId ‖ outputId) used, appends the UTXO, emits
+/// `Withdrawal`.
+fn record_withdrawal<C: ContextTr>(
+    call: &mut Call<'_, C>,
+    tx_id: B256,
+    output_id: [u8; 4],
+) -> Res<()> {
+    let mut preimage = [0u8; 36];
+    preimage[..32].copy_from_slice(tx_id.as_slice());
+    preimage[32..].copy_from_slice(&output_id);
+    call.charge(sha256_gas(36))?;
+    let key = B256::from(hashing::sha256(&preimage).to_byte_array());
+    let used = call.sload_mapping(key, USED_WITHDRAWAL_UTXO)?;
+    if low_byte(used) != 0 {
+        return Err(revert("UTXO already used"));
+    }
+    call.sstore_mapping(
+        key,
+        USED_WITHDRAWAL_UTXO,
+        (used & !U256::from(0xff)) | U256::from(1),
+    )?;
+    let length_slot = U256::from(WITHDRAWAL_UTXOS);
+    let index = call.sload(length_slot)?;
+    if index >= U256::from(1u128 << 64) {
+        return Err(Exit::Revert(
+            Panic::from(PanicKind::ResourceError).abi_encode().into(),
+        ));
+    }
+    call.sstore(length_slot, index + U256::from(1))?;
+    let base = array_base(call, WITHDRAWAL_UTXOS)?;
+    let at = base.wrapping_add(index * U256::from(2));
+    call.sstore(at, tx_id.into())?;
+    let id_slot = at.wrapping_add(U256::from(1));
+    let old = call.sload(id_slot)?;
+    let id = U256::from(u32::from_be_bytes(output_id));
+    call.sstore(id_slot, (old & !U256::from(0xffff_ffffu32)) | id)?;
+    let event = Bridge::Withdrawal {
+        utxo: Bridge::UTXO {
+            txId: tx_id,
+            outputId: output_id.into(),
+        },
+        index,
+        timestamp: call.timestamp(),
+    };
+    call.log(event.encode_log_data())?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------
+
+fn paused_slot() -> U256 {
+    PAUSABLE_STORAGE_SLOT.into()
+}
+
+fn low_byte(word: U256) -> u8 {
+    word.to_be_bytes::<32>()[31]
+}
+
+/// `operator`: the address in bytes 1..21 of slot 0.
+fn operator_of(word: U256) -> Address {
+    vault::address_of(word >> 8usize)
+}
+
+fn address_return(address: Address) -> Bytes {
+    words(&[vault::address_word(address)])
+}
+
+fn bool_word(value: bool) -> Bytes {
+    words(&[U256::from(u8::from(value))])
+}
+
+/// `whenNotPaused`.
+fn when_not_paused<C: ContextTr>(call: &mut Call<'_, C>) -> Res<()> {
+    if low_byte(call.sload(paused_slot())?) != 0 {
+        Err(error(Bridge::EnforcedPause {}))
+    } else {
+        Ok(())
+    }
+}
+
+/// `onlyOwnerOrOperator`.
+fn only_owner_or_operator<C: ContextTr>(call: &mut Call<'_, C>) -> Res<()> {
+    let owner = vault::address_of(call.sload(vault::owner_slot())?);
+    let caller = call.caller;
+    if caller == owner || caller == operator_of(call.sload(SLOT0)?) {
+        Ok(())
+    } else {
+        Err(revert("caller is not the owner or operator"))
+    }
+}
+
+/// The decoder's check on an `address` first argument.
+fn address_arg<C: ContextTr>(call: &Call<'_, C>) -> Res<()> {
+    if clean_address_arg(&call.input, 0) {
+        Ok(())
+    } else {
+        Err(empty())
+    }
+}
+
+/// The decoder's check on a `bytesN` argument word `index`: only its first `n` bytes set.
+fn word_arg_clean<C: ContextTr>(call: &Call<'_, C>, index: usize, n: usize) -> Res<()> {
+    let start = 4 + 32 * index;
+    let word = call.input.get(start..start + 32).ok_or(Exit::Defer)?;
+    if word[n..].iter().all(|&b| b == 0) {
+        Ok(())
+    } else {
+        Err(empty())
+    }
+}
+
+/// Where the elements of the dynamic-array argument `index` start in the calldata.
+fn array_arg_start(input: &[u8], index: usize) -> Res<usize> {
+    let start = 4 + 32 * index;
+    let word = input.get(start..start + 32).ok_or(Exit::Defer)?;
+    let offset = U256::from_be_slice(word);
+    usize::try_from(offset)
+        .ok()
+        .and_then(|o| o.checked_add(4 + 32))
+        .ok_or(Exit::Defer)
+}
+
+/// Where a dynamic array (or long `bytes`) at `slot` keeps its data: keccak256(slot),
+/// charged as the `KECCAK256` of one word.
+fn array_base<C: ContextTr>(call: &mut Call<'_, C>, slot: u64) -> Res<U256> {
+    call.charge(gas::KECCAK_WORD)?;
+    Ok(U256::from_be_bytes(
+        keccak256(U256::from(slot).to_be_bytes::<32>()).0,
+    ))
+}
+
+/// An array index out of bounds: `Panic(0x32)`.
+fn out_of_bounds() -> Exit {
+    Exit::Revert(Panic::from(PanicKind::ArrayOutOfBounds).abi_encode().into())
+}
