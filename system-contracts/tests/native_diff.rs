@@ -13,16 +13,25 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
 use bitcoin::hashes::{sha256d, Hash};
-use btc_evm_system_contracts::bitcoin::merkle::{compute_root, MerkleProof};
+use bitcoin::{Amount, BlockHash, OutPoint, ScriptBuf, Txid, Wtxid};
+use btc_evm_system_contracts::bitcoin::deposit::deposit_params;
+use btc_evm_system_contracts::bitcoin::merkle::{
+    coinbase_depth, compute_root, witness_root, MerkleProof,
+};
+use btc_evm_system_contracts::bitcoin::script::ScriptTemplate;
 use btc_evm_system_contracts::evm::bindings::alloy_sol_types::{Revert, SolCall, SolError};
 use btc_evm_system_contracts::evm::bindings::{
-    BaseFeeVault as Vault, BitcoinLightClient as Lc, BASE_FEE_VAULT, FAILED_DEPOSIT_VAULT,
-    L1_FEE_VAULT, LIGHT_CLIENT, LIGHT_CLIENT_IMPL, PRIORITY_FEE_VAULT, PRIORITY_FEE_VAULT_IMPL,
-    SYSTEM_CALLER,
+    implementation_of, BaseFeeVault as Vault, BitcoinLightClient as Lc, Bridge as Br,
+    BASE_FEE_VAULT, BRIDGE, BRIDGE_IMPL, FAILED_DEPOSIT_VAULT, L1_FEE_VAULT, LIGHT_CLIENT,
+    LIGHT_CLIENT_IMPL, PRIORITY_FEE_VAULT, PRIORITY_FEE_VAULT_IMPL, SYSTEM_CALLER,
 };
+use btc_evm_system_contracts::evm::system_tx::deposit_call;
 use btc_evm_system_contracts::evm::{BtcEvm, ChainConfig};
 use btc_evm_system_contracts::genesis::{Genesis, GenesisConfig, VaultConfig};
-use btc_evm_system_contracts::native::{gas, ContractMode};
+use btc_evm_system_contracts::native::{
+    call_counts, gas, CallCounts, ContractMode, NativeContract,
+};
+use btc_evm_system_contracts::regtest::{mine_block, DepositSigner};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use revm::context::result::ExecutionResult;
@@ -102,14 +111,16 @@ struct Call {
     data: Bytes,
     /// A light-client proof query whose index has a bit at or above the proof's depth.
     high_index: bool,
+    /// The transaction's gas limit.
+    gas: u64,
 }
 
 impl std::fmt::Debug for Call {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{{from: {}, to: {}, value: {}, data: {}}}",
-            self.from, self.to, self.value, self.data
+            "{{from: {}, to: {}, value: {}, gas: {}, data: {}}}",
+            self.from, self.to, self.value, self.gas, self.data
         )
     }
 }
@@ -122,6 +133,7 @@ impl Call {
             value: U256::ZERO,
             data: data.into(),
             high_index: false,
+            gas: TX_GAS,
         }
     }
 
@@ -148,7 +160,7 @@ fn run(evm: &mut BtcEvm<Db>, call: &Call) -> (Outcome, u64) {
         kind: TxKind::Call(call.to),
         value: call.value,
         data: call.data.clone(),
-        gas_limit: TX_GAS,
+        gas_limit: call.gas,
         gas_price: 0,
         nonce: evm.nonce(call.from).expect("nonce"),
         chain_id: Some(evm.config().chain_id),
@@ -246,7 +258,30 @@ fn compare(calls: &[Call], skip_high_index: bool, tally: &Tally) -> Result<(), S
             continue;
         }
         let (want, sol_gas) = run(&mut solidity, call);
+        let before = all_counts();
         let (got, nat_gas) = run(&mut native, call);
+        let after = all_counts();
+        // A call the native twin answered: the bytecode spent less than the floor under
+        // which the native twin would have handed it to the bytecode.
+        // (A halt inside a static call consumes what it was given, which is no cost.)
+        let answered = after.native > before.native
+            && after.bytecode == before.bytecode
+            && call.to != STATIC_FORWARDER
+            && want.kind != "halt";
+        if let Some(floor) = native_floor(call).filter(|_| answered) {
+            let intrinsic: u64 = 21_000
+                + call
+                    .data
+                    .iter()
+                    .map(|&b| if b == 0 { 4u64 } else { 16 })
+                    .sum::<u64>();
+            if sol_gas.saturating_sub(intrinsic) > floor {
+                return Err(format!(
+                    "call {i} {call:?}: the bytecode used {sol_gas} gas, above the native \
+                     floor {floor} (+ {intrinsic} intrinsic)"
+                ));
+            }
+        }
         if want != got {
             return Err(format!(
                 "call {i} {call:?}: Solidity gave {want:?}, native gave {got:?}"
@@ -1688,4 +1723,476 @@ fn mainnet_block_830000_proofs_agree_and_verify() {
         ]);
     }
     run_handwritten("mainnet block 830000", &calls);
+}
+
+// ---------------------------------------------------------------------------------------
+// The Bridge
+// ---------------------------------------------------------------------------------------
+
+/// The calls answered natively and handed to the bytecode so far on this thread, all native
+/// contracts together.
+fn all_counts() -> CallCounts {
+    [
+        NativeContract::LightClient,
+        NativeContract::FeeVault,
+        NativeContract::Bridge,
+    ]
+    .into_iter()
+    .map(call_counts)
+    .fold(CallCounts::default(), |a, b| CallCounts {
+        native: a.native + b.native,
+        bytecode: a.bytecode + b.bytecode,
+    })
+}
+
+/// The native floor (`native::gas`) of `call` to a system contract (its proxy or its
+/// implementation, directly or through a forwarder); `None` for other calls.
+fn native_floor(call: &Call) -> Option<u64> {
+    let (to, data) = if call.to == FORWARDER || call.to == STATIC_FORWARDER {
+        let data = call.data.get(20..).unwrap_or_default();
+        (Address::from_slice(call.data.get(..20)?), data)
+    } else {
+        (call.to, call.data.as_ref())
+    };
+    if to == LIGHT_CLIENT || to == LIGHT_CLIENT_IMPL {
+        return Some(gas::light_client_gas_floor(data.len()));
+    }
+    if [
+        BASE_FEE_VAULT,
+        L1_FEE_VAULT,
+        PRIORITY_FEE_VAULT,
+        FAILED_DEPOSIT_VAULT,
+    ]
+    .into_iter()
+    .any(|v| to == v || to == implementation_of(v))
+    {
+        return Some(gas::FEE_VAULT_CALL_FLOOR);
+    }
+    if to != BRIDGE && to != BRIDGE_IMPL {
+        return None;
+    }
+    Some(if data.starts_with(&Br::depositCall::SELECTOR) {
+        gas::deposit_gas_floor(data.len())
+    } else if let Ok(c) = Br::batchWithdrawCall::abi_decode(data) {
+        gas::batch_withdraw_gas_floor(c.txIds.len())
+    } else {
+        gas::BRIDGE_CALL_FLOOR
+    })
+}
+
+/// One regtest Bitcoin block (height 1) holding signed deposits, valid and broken after
+/// signing, with the calls that record it and initialize the Bridge.
+struct BridgeFixture {
+    /// `initializeBlockNumber(1)`, `setBlockInfo` of the block, `Bridge.initialize`.
+    start: Vec<Call>,
+    /// `deposit` calls: by name, for the transactions of the block.
+    deposits: Vec<(&'static str, Br::depositCall)>,
+}
+
+/// The recipients of the valid deposits: funded, never funded, with code, reverting.
+const DEPOSIT_RECIPIENTS: [Address; 5] = [ALICE, FRESH, BOB, FORWARDER, REVERTER];
+
+fn bridge_fixture() -> &'static BridgeFixture {
+    static FIXTURE: std::sync::OnceLock<BridgeFixture> = std::sync::OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let signer = DepositSigner::from_secret(&[7u8; 32]).expect("signer");
+        let template = ScriptTemplate::deposit(&signer.aggregated_key());
+        let sign = |recipient: Address, n: u8| {
+            let outpoint = OutPoint::new(Txid::from_raw_hash(sha256d::Hash::hash(&[n])), 0);
+            signer
+                .sign_deposit(
+                    &recipient.into_array(),
+                    Amount::from_sat((ETHER / 10_000_000_000) as u64),
+                    Amount::from_sat(1_000),
+                    outpoint,
+                    signer.bridge_script(),
+                )
+                .expect("sign")
+        };
+        let mut txs: Vec<(&'static str, bitcoin::Transaction, Vec<ScriptBuf>)> = vec![];
+        let names = [
+            "to ALICE",
+            "to FRESH",
+            "to BOB",
+            "to a contract",
+            "to a reverter",
+        ];
+        for (i, (name, r)) in names.iter().zip(DEPOSIT_RECIPIENTS).enumerate() {
+            let d = sign(r, i as u8);
+            txs.push((name, d.tx, vec![d.prevout_script]));
+        }
+        // Broken after signing (each still in the block, so past the inclusion check).
+        let items = |tx: &bitcoin::Transaction| -> Vec<Vec<u8>> {
+            tx.input[0].witness.iter().map(|i| i.to_vec()).collect()
+        };
+        let with_items = |n: u8, f: &WitnessEdit| {
+            let d = sign(CAROL, n);
+            let mut tx = d.tx;
+            let mut it = items(&tx);
+            f(&mut it);
+            tx.input[0].witness = bitcoin::Witness::from_slice(&it);
+            (tx, vec![d.prevout_script])
+        };
+        let broken: [(&'static str, &WitnessEdit); 6] = [
+            ("63-byte signature", &|it| {
+                it[0].pop();
+            }),
+            ("66-byte signature", &|it| it[0].extend([0x00, 0x00])),
+            ("65-byte signature ending 0x01", &|it| it[0].push(0x01)),
+            ("two witness items", &|it| {
+                it.pop();
+            }),
+            ("empty control block", &|it| it[2].clear()),
+            ("signature flipped", &|it| it[0][3] ^= 1),
+        ];
+        for (n, (name, f)) in broken.into_iter().enumerate() {
+            let (tx, scripts) = with_items(20 + n as u8, f);
+            txs.push((name, tx, scripts));
+        }
+        {
+            let d = sign(CAROL, 40);
+            let mut tx = d.tx;
+            let mut second = tx.input[0].clone();
+            second.previous_output.vout = 1;
+            tx.input.push(second);
+            txs.push((
+                "two inputs",
+                tx,
+                vec![d.prevout_script.clone(), d.prevout_script],
+            ));
+        }
+        {
+            // Signed for CAROL, then the recipient in the script changed.
+            let d = sign(CAROL, 41);
+            let mut tx = d.tx;
+            let mut it = items(&tx);
+            let at = template.prefix.len() - 1;
+            it[1][at] ^= 0x40;
+            tx.input[0].witness = bitcoin::Witness::from_slice(&it);
+            txs.push(("recipient changed", tx, vec![d.prevout_script]));
+        }
+        let block = mine_block(
+            BlockHash::all_zeros(),
+            1,
+            1_700_000_000,
+            txs.iter().map(|(_, tx, _)| tx.clone()).collect(),
+        )
+        .expect("mine");
+        let wtxids: Vec<Wtxid> = block.txdata.iter().map(|t| t.compute_wtxid()).collect();
+        let root = witness_root(&wtxids).expect("witness root");
+        let block_info = Lc::setBlockInfoCall {
+            _blockHash: B256::from(block.block_hash().to_byte_array()),
+            _witnessRoot: B256::from(root.to_byte_array()),
+            _coinbaseDepth: U256::from(coinbase_depth(block.txdata.len())),
+        };
+        let deposits = txs
+            .iter()
+            .map(|(name, tx, scripts)| {
+                let params =
+                    deposit_params(&block, 1, &tx.compute_txid(), scripts).expect("params");
+                (*name, deposit_call(&params))
+            })
+            .collect();
+        let bridge_init = Br::initializeCall {
+            _depositPrefix: template.prefix.clone().into(),
+            _depositSuffix: template.suffix.clone().into(),
+            _depositAmount: U256::from(ETHER),
+        };
+        BridgeFixture {
+            start: vec![
+                system(init(U256::from(1))),
+                system(block_info.abi_encode()),
+                Call::new(SYSTEM_CALLER, BRIDGE, bridge_init.abi_encode()),
+            ],
+            deposits,
+        }
+    })
+}
+
+/// A change to a witness stack's items.
+type WitnessEdit = dyn Fn(&mut Vec<Vec<u8>>);
+
+/// Never funded, never a deposit recipient of the valid deposits.
+const CAROL: Address = address!("00000000000000000000000000000000000ca201");
+
+fn deposit_data(c: &Br::depositCall) -> Bytes {
+    c.abi_encode().into()
+}
+
+/// A `deposit` of the fixture, maybe changed: another height, index, proof node, piece byte,
+/// `shaScriptPubkeys`, head word, or a dirty head word in the calldata.
+fn deposit_strategy() -> BoxedStrategy<Call> {
+    let n = bridge_fixture().deposits.len();
+    (
+        prop_oneof![3 => 0..DEPOSIT_RECIPIENTS.len(), 1 => 0..n],
+        prop_oneof![8 => Just(SYSTEM_CALLER), 1 => Just(ALICE), 1 => Just(OWNER)],
+        prop_oneof![6 => Just(0u8), 1 => 1u8..11],
+        any::<u64>(),
+    )
+        .prop_map(|(i, from, mutation, noise)| {
+            let mut c = bridge_fixture().deposits[i].1.clone();
+            let flip = |b: &mut Bytes| {
+                let mut v = b.to_vec();
+                if !v.is_empty() {
+                    let at = (noise as usize >> 8) % v.len();
+                    v[at] ^= (noise as u8) | 1;
+                }
+                *b = v.into();
+            };
+            match mutation {
+                1 => {
+                    c.proof.blockHeight = match noise % 3 {
+                        0 => U256::ZERO,
+                        1 => U256::from(2),
+                        _ => U256::from(noise),
+                    }
+                }
+                2 => c.proof.index = U256::from(noise % 64),
+                3 => flip(&mut c.proof.intermediateNodes),
+                4 => flip(&mut c.moveTx.vin),
+                5 => flip(&mut c.moveTx.vout),
+                6 => flip(&mut c.moveTx.witness),
+                7 => c.shaScriptPubkeys.0[(noise % 32) as usize] ^= 1,
+                8 => match noise % 3 {
+                    0 => c.moveTx.version.0[0] ^= 1,
+                    1 => c.moveTx.flag.0[1] ^= 1,
+                    _ => c.moveTx.locktime.0[3] ^= 1,
+                },
+                9 => {
+                    let mut v = c.proof.intermediateNodes.to_vec();
+                    v.truncate(v.len().saturating_sub(1 + (noise % 33) as usize));
+                    c.proof.intermediateNodes = v.into();
+                }
+                _ => {}
+            }
+            let mut data = deposit_data(&c).to_vec();
+            if mutation == 10 {
+                // a dirty low byte in version, flag or locktime (the struct sits at 0x60)
+                let word = [0x60, 0x80, 0x100][(noise % 3) as usize];
+                data[4 + word + 31] = 1;
+            }
+            Call::new(from, BRIDGE, data)
+        })
+        .boxed()
+}
+
+fn any_txid() -> impl Strategy<Value = B256> {
+    prop_oneof![
+        (0u8..4).prop_map(B256::repeat_byte),
+        any::<[u8; 32]>().prop_map(B256::from),
+    ]
+}
+
+fn any_output_id() -> impl Strategy<Value = [u8; 4]> {
+    prop_oneof![(0u8..3).prop_map(|b| [b, 0, 0, 0]), any::<[u8; 4]>()]
+}
+
+fn any_value() -> impl Strategy<Value = U256> {
+    prop_oneof![
+        3 => Just(U256::from(ETHER)),
+        1 => Just(U256::ZERO),
+        1 => Just(U256::from(ETHER - 1)),
+        1 => Just(U256::from(2 * ETHER)),
+        1 => Just(U256::from(3 * ETHER)),
+    ]
+}
+
+fn bridge_call() -> BoxedStrategy<Call> {
+    let anyone = prop_oneof![
+        2 => Just(OWNER),
+        2 => Just(SYSTEM_CALLER),
+        1 => Just(ALICE),
+        1 => Just(BOB),
+    ];
+    let who = prop_oneof![
+        Just(Address::ZERO),
+        Just(ALICE),
+        Just(BOB),
+        Just(OWNER),
+        Just(SYSTEM_CALLER),
+        Just(FAILED_DEPOSIT_VAULT),
+    ];
+    let withdraw = (
+        prop_oneof![Just(ALICE), Just(BOB)],
+        any_txid(),
+        any_output_id(),
+        any_value(),
+    )
+        .prop_map(|(from, tx_id, output_id, value)| Call {
+            value,
+            ..Call::new(
+                from,
+                BRIDGE,
+                Br::withdrawCall {
+                    txId: tx_id,
+                    outputId: output_id.into(),
+                }
+                .abi_encode(),
+            )
+        });
+    let batch = (
+        prop::collection::vec((any_txid(), any_output_id()), 0..4),
+        any::<bool>(),
+        any_value(),
+        any::<u8>(),
+    )
+        .prop_map(|(utxos, mismatch, unit, dirty)| {
+            let n = utxos.len();
+            let mut outputs: Vec<_> = utxos.iter().map(|(_, o)| (*o).into()).collect();
+            if mismatch {
+                outputs.push([9u8, 0, 0, 0].into());
+            }
+            let mut data = Br::batchWithdrawCall {
+                txIds: utxos.iter().map(|(t, _)| *t).collect(),
+                outputIds: outputs,
+            }
+            .abi_encode();
+            if dirty % 5 == 0 && n > 0 {
+                // a dirty bytes4 element: the last word of the calldata
+                let last = data.len() - 1;
+                data[last] = 1;
+            }
+            Call {
+                value: unit * U256::from(n.max(1)),
+                ..Call::new(ALICE, BRIDGE, data)
+            }
+        });
+    let admin = (0u8..9, anyone, who, any_u256()).prop_map(|(which, from, who, amount)| {
+        let data = match which {
+            0 => Br::pauseCall {}.abi_encode(),
+            1 => Br::unpauseCall {}.abi_encode(),
+            2 => Br::setOperatorCall { _operator: who }.abi_encode(),
+            3 => Br::setFailedDepositVaultCall {
+                _failedDepositVault: who,
+            }
+            .abi_encode(),
+            4 => Br::setOptimisticWithdrawAmountSatsCall {
+                _optimisticWithdrawAmountSats: amount % U256::from(3),
+            }
+            .abi_encode(),
+            5 => Br::transferOwnershipCall { newOwner: who }.abi_encode(),
+            6 => {
+                return Call::new(who, BRIDGE, Br::acceptOwnershipCall {}.abi_encode());
+            }
+            7 => Br::renounceOwnershipCall {}.abi_encode(),
+            _ => Br::setDepositScriptCall {
+                _depositPrefix: vec![0x22; 34].into(),
+                _depositSuffix: Bytes::new(),
+            }
+            .abi_encode(),
+        };
+        Call::new(from, BRIDGE, data)
+    });
+    let view = (0u8..20, any_u256(), any_txid()).prop_map(|(which, n, key)| {
+        let small = n % U256::from(4);
+        let data = match which {
+            0 => Br::initializedCall {}.abi_encode(),
+            1 => Br::operatorCall {}.abi_encode(),
+            2 => Br::depositAmountCall {}.abi_encode(),
+            3 => Br::failedDepositVaultCall {}.abi_encode(),
+            4 => Br::optimisticWithdrawAmountSatsCall {}.abi_encode(),
+            5 => Br::getWithdrawalCountCall {}.abi_encode(),
+            6 => Br::depositTxIdsCall(small).abi_encode(),
+            7 => Br::withdrawalUTXOsCall(small).abi_encode(),
+            8 => Br::processedTxIdsCall(key).abi_encode(),
+            9 => Br::usedWithdrawalUTXOCall(key).abi_encode(),
+            10 => Br::ownerCall {}.abi_encode(),
+            11 => Br::pendingOwnerCall {}.abi_encode(),
+            12 => Br::pausedCall {}.abi_encode(),
+            13 => Br::LIGHT_CLIENTCall {}.abi_encode(),
+            14 => Br::SAT_TO_WEICall {}.abi_encode(),
+            15 => Br::PAYOUT_ANCHOR_OUTPUT_AMOUNTCall {}.abi_encode(),
+            16 => Br::SCHNORR_VERIFIER_PRECOMPILECall {}.abi_encode(),
+            17 => Br::getAggregatedKeyCall {}.abi_encode(),
+            18 => Br::depositPrefixCall {}.abi_encode(),
+            _ => Br::SYSTEM_CALLERCall {}.abi_encode(),
+        };
+        Call::new(BOB, BRIDGE, data)
+    });
+    let garbage = (any::<Vec<u8>>(), any_value()).prop_map(|(tail, value)| {
+        // safeWithdraw with arbitrary arguments, and calls without a known selector
+        let mut data = Br::safeWithdrawCall::SELECTOR.to_vec();
+        data.extend_from_slice(&tail);
+        if tail.len() % 3 == 0 {
+            data = tail;
+        }
+        Call {
+            value,
+            ..Call::new(ALICE, BRIDGE, data)
+        }
+    });
+    prop_oneof![
+        6 => deposit_strategy(),
+        3 => withdraw,
+        2 => batch,
+        4 => admin,
+        3 => view,
+        1 => garbage,
+    ]
+    .boxed()
+}
+
+/// A Bridge call, sometimes with a gas limit too low for the bytecode or for the native
+/// deposit's floor.
+fn with_gas(call: impl Strategy<Value = Call>) -> impl Strategy<Value = Call> {
+    (
+        call,
+        prop_oneof![9 => Just(None), 1 => (25_000u64..700_000).prop_map(Some)],
+    )
+        .prop_map(|(mut call, gas)| {
+            if let Some(gas) = gas {
+                call.gas = gas;
+            }
+            call
+        })
+}
+
+fn bridge_sequence() -> impl Strategy<Value = Vec<Call>> {
+    let start = bridge_fixture().start.clone();
+    prop::collection::vec(
+        prop_oneof![
+            8 => with_gas(routed(bridge_call())),
+            1 => routed(lc_call()),
+            1 => routed(vault_call()),
+        ],
+        1..16,
+    )
+    .prop_map(move |rest| {
+        let mut calls = start.clone();
+        calls.extend(rest);
+        calls
+    })
+}
+
+#[test]
+fn generated_bridge_sequences_agree() {
+    let cases = std::env::var("NATIVE_DIFF_BRIDGE_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400);
+    let tally = Tally::default();
+    let before = call_counts(NativeContract::Bridge);
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&bridge_sequence(), |calls| {
+        compare(&calls, false, &tally).map_err(TestCaseError::fail)
+    });
+    let after = call_counts(NativeContract::Bridge);
+    println!(
+        "native vs Solidity, Bridge: {cases} generated sequences, {} calls agreed (native gas \
+         {} vs Solidity gas {} in all); the native chain answered {} Bridge calls in Rust and \
+         handed {} to the bytecode",
+        tally.calls.get(),
+        tally.native_gas.get(),
+        tally.solidity_gas.get(),
+        after.native - before.native,
+        after.bytecode - before.bytecode,
+    );
+    println!("agreed calls by outcome: {:?}", tally.kinds.borrow());
+    if let Err(e) = result {
+        panic!("{e}");
+    }
 }

@@ -36,11 +36,17 @@
 //!   the failed-deposit-vault path), or a call depth near the limit send the deposit to the
 //!   bytecode.
 //!
-//! A native `deposit` runs only with at least [`gas::deposit_gas_floor`] gas, a bound on
-//! what the bytecode can spend on the same calldata: with less, the bytecode decides, so
-//! that running out of gas (in the Bridge or in one of its calls, under the 63/64 rule) looks
-//! the same in both modes. Above it the native call charges the schedule of [`gas`], at most
-//! what the bytecode charges.
+//! # Gas
+//!
+//! A native Bridge call runs only with at least its floor —
+//! [`gas::deposit_gas_floor`] for `deposit`, [`gas::batch_withdraw_gas_floor`] for
+//! `batchWithdraw`, [`gas::BRIDGE_CALL_FLOOR`] for the rest — a bound on what the bytecode
+//! can spend on the same call: with less, the bytecode runs it, so that running out of gas
+//! (in the Bridge or, under the 63/64 rule, in one of its calls) happens exactly where it
+//! happens in Solidity mode. Above the floor the native call charges the schedule of
+//! [`gas`], at most what the bytecode charges; should it still run short, it hands the call
+//! to the bytecode rather than halt. So no caller, whatever gas it forwards, sees the two
+//! modes apart by running out of gas.
 
 use alloc::vec::Vec;
 
@@ -95,6 +101,15 @@ const MAX_STORED_BYTES: usize = 1 << 16;
 pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
     // What the bindings cannot decode, the bytecode's dispatcher and decoder judge.
     let decoded = Calls::abi_decode(&call.input).map_err(|_| Exit::Defer)?;
+    // Not enough gas to decide: the bytecode runs the call (see the module docs).
+    let floor = match &decoded {
+        Calls::deposit(_) => gas::deposit_gas_floor(call.input.len()),
+        Calls::batchWithdraw(c) => gas::batch_withdraw_gas_floor(c.txIds.len()),
+        _ => gas::BRIDGE_CALL_FLOOR,
+    };
+    if call.limit() < floor {
+        return Err(Exit::Defer);
+    }
     let payable = matches!(
         decoded,
         Calls::withdraw(_) | Calls::batchWithdraw(_) | Calls::safeWithdraw(_)
@@ -241,7 +256,8 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
         Calls::depositTxIds(c) => {
             let len = call.sload(U256::from(DEPOSIT_TX_IDS))?;
             if c.0 >= len {
-                return Err(out_of_bounds());
+                // A public getter's index check reverts with nothing (not Panic(0x32)).
+                return Err(empty());
             }
             let base = array_base(call, DEPOSIT_TX_IDS)?;
             let v = call.sload(base.wrapping_add(c.0))?;
@@ -250,7 +266,8 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
         Calls::withdrawalUTXOs(c) => {
             let len = call.sload(U256::from(WITHDRAWAL_UTXOS))?;
             if c.0 >= len {
-                return Err(out_of_bounds());
+                // A public getter's index check reverts with nothing (not Panic(0x32)).
+                return Err(empty());
             }
             let base = array_base(call, WITHDRAWAL_UTXOS)?;
             let at = base.wrapping_add(c.0.wrapping_mul(U256::from(2)));
@@ -304,9 +321,7 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
 // ---------------------------------------------------------------------------------------
 
 fn deposit<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::depositCall) -> Res<Bytes> {
-    if call.limit() < gas::deposit_gas_floor(call.input.len())
-        || call.depth() >= super::host::PAY_DEPTH_LIMIT
-    {
+    if call.depth() >= super::host::PAY_DEPTH_LIMIT {
         return Err(Exit::Defer);
     }
     // onlySystemOrOperator, whenNotPaused
@@ -857,9 +872,4 @@ fn array_base<C: ContextTr>(call: &mut Call<'_, C>, slot: u64) -> Res<U256> {
     Ok(U256::from_be_bytes(
         keccak256(U256::from(slot).to_be_bytes::<32>()).0,
     ))
-}
-
-/// An array index out of bounds: `Panic(0x32)`.
-fn out_of_bounds() -> Exit {
-    Exit::Revert(Panic::from(PanicKind::ArrayOutOfBounds).abi_encode().into())
 }

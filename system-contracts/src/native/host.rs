@@ -251,6 +251,17 @@ pub(super) fn run<'a, CTX: ContextTr>(
     inputs: &'a CallInputs,
 ) -> Result<Option<InterpreterResult>, String> {
     let input = inputs.input.bytes(context);
+    // Not enough gas to decide: the bytecode runs the call (`gas` §Floors). The Bridge's
+    // floors depend on the function, and are checked once its calldata is decoded.
+    let floor = match contract {
+        NativeContract::LightClient => super::gas::light_client_gas_floor(input.len()),
+        NativeContract::FeeVault => super::gas::FEE_VAULT_CALL_FLOOR,
+        NativeContract::Bridge => 0,
+    };
+    if inputs.gas_limit < floor {
+        count(contract, false);
+        return Ok(None);
+    }
     let gas_params = context.cfg().gas_params().clone();
     let checkpoint = context.journal_mut().checkpoint();
     let mut call = Call {
