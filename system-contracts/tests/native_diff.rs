@@ -758,6 +758,8 @@ enum Expect {
     Reverts(&'static str),
     /// Reverts with exactly these bytes.
     RevertsWith(Vec<u8>),
+    /// Succeeds returning exactly these bytes.
+    Returns(Vec<u8>),
 }
 
 fn check(expect: &Expect, outcome: &Outcome) -> bool {
@@ -771,6 +773,7 @@ fn check(expect: &Expect, outcome: &Outcome) -> bool {
                 && outcome.output.to_vec() == Revert::from(*message).abi_encode()
         }
         Expect::RevertsWith(data) => outcome.kind == "revert" && outcome.output.to_vec() == *data,
+        Expect::Returns(data) => outcome.kind == "success" && outcome.output.to_vec() == *data,
     }
 }
 
@@ -1413,6 +1416,40 @@ fn native_gas_follows_the_documented_schedule() {
     let schedule =
         gas::CALL_BASE + 2_100 + 3 * (gas::KECCAK_SLOT + 20_000 + 2_100) + 2_900 + (375 + 8 * 128);
     assert_eq!(used, 21_000 + calldata_gas + schedule);
+
+    // The Bridge, straight to its (uninitialized) implementation. getWithdrawalCount(): one
+    // cold SLOAD.
+    let (outcome, used) = run(
+        &mut native,
+        &Call::new(
+            ALICE,
+            BRIDGE_IMPL,
+            Br::getWithdrawalCountCall {}.abi_encode(),
+        ),
+    );
+    assert_eq!(outcome.kind, "success");
+    assert_eq!(used, 21_000 + 4 * 16 + gas::CALL_BASE + 2_100);
+    // withdraw(txId, outputId) with no value: `paused` and `depositAmount`, two cold SLOADs,
+    // then "Bridge is not initialized".
+    let data = Br::withdrawCall {
+        txId: B256::repeat_byte(1),
+        outputId: [2, 0, 0, 0].into(),
+    }
+    .abi_encode();
+    let calldata_gas: u64 = data.iter().map(|&x| if x == 0 { 4 } else { 16 }).sum();
+    let (outcome, used) = run(&mut native, &Call::new(ALICE, BRIDGE_IMPL, data));
+    assert_eq!(outcome.kind, "revert");
+    assert_eq!(used, 21_000 + calldata_gas + gas::CALL_BASE + 2 * 2_100);
+    // setOptimisticWithdrawAmountSats(5) from a stranger: the owner's slot (cold), then
+    // OwnableUnauthorizedAccount.
+    let data = Br::setOptimisticWithdrawAmountSatsCall {
+        _optimisticWithdrawAmountSats: U256::from(5),
+    }
+    .abi_encode();
+    let calldata_gas: u64 = data.iter().map(|&x| if x == 0 { 4 } else { 16 }).sum();
+    let (outcome, used) = run(&mut native, &Call::new(ALICE, BRIDGE_IMPL, data));
+    assert_eq!(outcome.kind, "revert");
+    assert_eq!(used, 21_000 + calldata_gas + gas::CALL_BASE + 2_100);
 }
 
 /// The least transaction gas limit under which `call` (after `setup`) succeeds.
@@ -1537,15 +1574,102 @@ fn native_never_needs_more_gas_than_solidity() {
             },
         ),
     ];
-    println!("| call (through the proxy) | least gas, Solidity | least gas, native |");
-    println!("|---|---|---|");
+    let bridge = bridge_fixture().start.clone();
+    let deposit = |name: &str| Call::new(SYSTEM_CALLER, BRIDGE, deposit_named(name).abi_encode());
+    let withdraw = Call {
+        value: U256::from(ETHER),
+        ..Call::new(
+            ALICE,
+            BRIDGE,
+            Br::withdrawCall {
+                txId: B256::repeat_byte(1),
+                outputId: [0; 4].into(),
+            }
+            .abi_encode(),
+        )
+    };
+    let mut cases = cases;
+    cases.extend([
+        (
+            "Bridge deposit (to a funded account)",
+            bridge.clone(),
+            deposit("to ALICE"),
+        ),
+        (
+            "Bridge deposit (to a new account)",
+            bridge.clone(),
+            deposit("to FRESH"),
+        ),
+        (
+            "Bridge deposit via a contract (the operator)",
+            bridge
+                .iter()
+                .cloned()
+                .chain([Call::new(
+                    OWNER,
+                    BRIDGE,
+                    Br::setOperatorCall {
+                        _operator: FORWARDER,
+                    }
+                    .abi_encode(),
+                )])
+                .collect(),
+            deposit("to ALICE").forwarded(FORWARDER),
+        ),
+        ("Bridge withdraw", bridge.clone(), withdraw.clone()),
+        (
+            "Bridge batchWithdraw (2)",
+            bridge.clone(),
+            Call {
+                value: U256::from(2 * ETHER),
+                ..Call::new(
+                    BOB,
+                    BRIDGE,
+                    Br::batchWithdrawCall {
+                        txIds: vec![B256::repeat_byte(2), B256::repeat_byte(3)],
+                        outputIds: vec![[0; 4].into(), [1, 0, 0, 0].into()],
+                    }
+                    .abi_encode(),
+                )
+            },
+        ),
+        (
+            "Bridge pause",
+            bridge.clone(),
+            Call::new(OWNER, BRIDGE, Br::pauseCall {}.abi_encode()),
+        ),
+        (
+            "Bridge getWithdrawalCount",
+            bridge.clone(),
+            Call::new(BOB, BRIDGE, Br::getWithdrawalCountCall {}.abi_encode()),
+        ),
+    ]);
+    println!(
+        "| call (through the proxy) | least gas, Solidity | least gas, native | used with \
+         3,000,000, Solidity | used with 3,000,000, native |"
+    );
+    println!("|---|---|---|---|---|");
     for (name, setup, call) in cases {
         let solidity = least_gas(ContractMode::Solidity, &setup, &call);
         let native = least_gas(ContractMode::Native, &setup, &call);
-        println!("| {name} | {solidity} | {native} |");
+        let used = |mode| {
+            let mut evm = chain(mode);
+            for c in &setup {
+                run(&mut evm, c);
+            }
+            let (outcome, used) = run(&mut evm, &call);
+            assert_eq!(outcome.kind, "success", "{name}: {outcome:?}");
+            used
+        };
+        let (sol_used, nat_used) = (used(ContractMode::Solidity), used(ContractMode::Native));
+        println!("| {name} | {solidity} | {native} | {sol_used} | {nat_used} |");
         assert!(
             native <= solidity,
             "{name}: native needs {native}, Solidity {solidity}"
+        );
+        assert!(
+            nat_used <= sol_used,
+            "{name}: native used {nat_used}, Solidity {sol_used}"
         );
     }
 }
@@ -2194,5 +2318,532 @@ fn generated_bridge_sequences_agree() {
     println!("agreed calls by outcome: {:?}", tally.kinds.borrow());
     if let Err(e) = result {
         panic!("{e}");
+    }
+}
+
+/// Which implementation a native chain runs a Bridge call with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Path {
+    /// Answered in Rust.
+    Native,
+    /// Handed to the bytecode.
+    Bytecode,
+}
+
+fn deposit_named(name: &str) -> Br::depositCall {
+    bridge_fixture()
+        .deposits
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, c)| c.clone())
+        .expect("fixture deposit")
+}
+
+fn word_of(address: Address) -> Vec<u8> {
+    U256::from_be_slice(address.as_slice())
+        .to_be_bytes::<32>()
+        .to_vec()
+}
+
+/// The Bridge's rules, call by call (after `Bridge.t.sol` and `BridgeHostile.t.sol`), with
+/// the path the native chain takes.
+fn bridge_calls() -> Vec<(Call, Expect, Path)> {
+    use Path::{Bytecode, Native};
+    let to_bridge = |from: Address, data: Vec<u8>| Call::new(from, BRIDGE, data);
+    let deposit = |from: Address, c: &Br::depositCall| Call::new(from, BRIDGE, c.abi_encode());
+    let alice = deposit_named("to ALICE");
+    let alice_tx_id = U256::from_be_bytes(
+        btc_evm_system_contracts::bitcoin::hashing::sha256d(&{
+            let t = &alice.moveTx;
+            let mut b = t.version.to_vec();
+            b.extend_from_slice(&t.vin);
+            b.extend_from_slice(&t.vout);
+            b.extend_from_slice(&t.locktime.0);
+            b
+        })
+        .to_byte_array(),
+    );
+    let changed = |f: &dyn Fn(&mut Br::depositCall)| {
+        let mut c = alice.clone();
+        f(&mut c);
+        c
+    };
+    let start = bridge_fixture().start.clone();
+    let withdraw = |from: Address, tx: u8, out: u8, value: U256| Call {
+        value,
+        ..Call::new(
+            from,
+            BRIDGE,
+            Br::withdrawCall {
+                txId: B256::repeat_byte(tx),
+                outputId: [out, 0, 0, 0].into(),
+            }
+            .abi_encode(),
+        )
+    };
+    let batch = |n: usize, extra: bool, value: U256| {
+        let mut outputs: Vec<_> = (0..n).map(|i| [i as u8, 1, 0, 0].into()).collect();
+        if extra {
+            outputs.push([7, 7, 7, 7].into());
+        }
+        Call {
+            value,
+            ..Call::new(
+                BOB,
+                BRIDGE,
+                Br::batchWithdrawCall {
+                    txIds: (0..n).map(|i| B256::repeat_byte(0x40 + i as u8)).collect(),
+                    outputIds: outputs,
+                }
+                .abi_encode(),
+            )
+        }
+    };
+    let one = U256::from(ETHER);
+    let unauthorized = |a: Address| {
+        Expect::RevertsWith(Br::OwnableUnauthorizedAccount { account: a }.abi_encode())
+    };
+    let enforced = Expect::RevertsWith(Br::EnforcedPause {}.abi_encode());
+    let mut dirty_head = alice.abi_encode();
+    dirty_head[4 + 0x60 + 31] = 1; // version's low byte
+    let mut calls: Vec<(Call, Expect, Path)> = start
+        .into_iter()
+        .zip([Path::Native, Path::Native, Path::Bytecode])
+        .map(|(c, p)| (c, Expect::Ok, p))
+        .collect();
+    // The light client's own calls are not the Bridge's: only the last of the three counts.
+    calls.extend(vec![
+        (
+            to_bridge(BOB, Br::initializedCall {}.abi_encode()),
+            Expect::True,
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::operatorCall {}.abi_encode()),
+            Expect::Returns(word_of(SYSTEM_CALLER)),
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::failedDepositVaultCall {}.abi_encode()),
+            Expect::Returns(word_of(FAILED_DEPOSIT_VAULT)),
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::optimisticWithdrawAmountSatsCall {}.abi_encode()),
+            Expect::Returns(U256::from(100_000_000 - 240).to_be_bytes::<32>().to_vec()),
+            Native,
+        ),
+        (
+            Call::new(
+                SYSTEM_CALLER,
+                BRIDGE,
+                bridge_fixture().start[2].data.clone(),
+            ),
+            Expect::Reverts("Contract is already initialized"),
+            Bytecode,
+        ),
+        // deposit: callers, replay, format, inclusion, signature, pause
+        (
+            deposit(ALICE, &alice),
+            Expect::Reverts("caller is not the system caller or operator"),
+            Native,
+        ),
+        (
+            Call {
+                value: U256::from(1),
+                ..deposit(OWNER, &alice)
+            },
+            Expect::RevertsWith(vec![]),
+            Native,
+        ),
+        (
+            to_bridge(SYSTEM_CALLER, dirty_head),
+            Expect::RevertsWith(vec![]),
+            Native,
+        ),
+        (
+            deposit(
+                SYSTEM_CALLER,
+                &changed(&|c| c.moveTx.vin = vec![0u8; 41].into()),
+            ),
+            Expect::Reverts("Vin is not properly formatted"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &changed(&|c| c.moveTx.vout = Bytes::new())),
+            Expect::Reverts("Vout is not properly formatted"),
+            Native,
+        ),
+        (
+            deposit(
+                SYSTEM_CALLER,
+                &changed(&|c| {
+                    let w = c.moveTx.witness.to_vec();
+                    c.moveTx.witness = w[..w.len() - 1].to_vec().into();
+                }),
+            ),
+            Expect::Reverts("Witness is not properly formatted"),
+            Native,
+        ),
+        (
+            deposit(
+                SYSTEM_CALLER,
+                &changed(&|c| c.proof.blockHeight = U256::from(2)),
+            ),
+            Expect::Reverts("Transaction is not in block"),
+            Native,
+        ),
+        (
+            deposit(
+                SYSTEM_CALLER,
+                &changed(&|c| c.proof.index = c.proof.index + U256::from(1)),
+            ),
+            Expect::Reverts("Transaction is not in block"),
+            Native,
+        ),
+        (
+            deposit(
+                SYSTEM_CALLER,
+                &changed(&|c| {
+                    let n = c.proof.intermediateNodes.to_vec();
+                    c.proof.intermediateNodes = n[32..].to_vec().into();
+                }),
+            ),
+            Expect::Reverts("Invalid proof length"),
+            Native,
+        ),
+        (
+            deposit(
+                SYSTEM_CALLER,
+                &changed(&|c| c.moveTx.locktime = [0, 0, 0, 1].into()),
+            ),
+            Expect::Reverts("Transaction is not in block"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &changed(&|c| c.shaScriptPubkeys.0[0] ^= 1)),
+            Expect::Reverts("Invalid signature"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("63-byte signature")),
+            Expect::Reverts("Invalid signature length"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("66-byte signature")),
+            Expect::Reverts("Invalid signature length"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("two witness items")),
+            Expect::Reverts("Invalid witness items"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("empty control block")),
+            Expect::Reverts("Invalid signature"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("signature flipped")),
+            Expect::Reverts("Invalid signature"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("recipient changed")),
+            Expect::Reverts("Invalid signature"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("two inputs")),
+            Expect::Reverts("Only one input allowed"),
+            Native,
+        ),
+        // The contract signs SIGHASH_DEFAULT and ignores a 65th byte.
+        (
+            deposit(
+                SYSTEM_CALLER,
+                &deposit_named("65-byte signature ending 0x01"),
+            ),
+            Expect::Ok,
+            Native,
+        ),
+        (deposit(SYSTEM_CALLER, &alice), Expect::Ok, Native),
+        (
+            to_bridge(BOB, Br::processedTxIdsCall(alice_tx_id.into()).abi_encode()),
+            Expect::True,
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::depositTxIdsCall(U256::from(1)).abi_encode()),
+            Expect::Returns(alice_tx_id.to_be_bytes::<32>().to_vec()),
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::depositTxIdsCall(U256::from(2)).abi_encode()),
+            Expect::RevertsWith(vec![]),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &alice),
+            Expect::Reverts("txId already spent"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("to FRESH")),
+            Expect::Ok,
+            Native,
+        ),
+        // Recipients with code: the bytecode pays them (or the failed-deposit vault).
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("to a contract")),
+            Expect::Ok,
+            Bytecode,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("to a reverter")),
+            Expect::Ok,
+            Bytecode,
+        ),
+        // pause
+        (
+            to_bridge(ALICE, Br::pauseCall {}.abi_encode()),
+            Expect::Reverts("caller is not the owner or operator"),
+            Native,
+        ),
+        (
+            to_bridge(OWNER, Br::pauseCall {}.abi_encode()),
+            Expect::Ok,
+            Native,
+        ),
+        (
+            to_bridge(SYSTEM_CALLER, Br::pauseCall {}.abi_encode()),
+            enforced.clone(),
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::pausedCall {}.abi_encode()),
+            Expect::True,
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("to BOB")),
+            enforced.clone(),
+            Native,
+        ),
+        (withdraw(ALICE, 1, 0, one), enforced.clone(), Native),
+        (batch(1, false, one), enforced, Native),
+        (
+            to_bridge(SYSTEM_CALLER, Br::unpauseCall {}.abi_encode()),
+            Expect::Ok,
+            Native,
+        ),
+        (
+            to_bridge(OWNER, Br::unpauseCall {}.abi_encode()),
+            Expect::RevertsWith(Br::ExpectedPause {}.abi_encode()),
+            Native,
+        ),
+        // withdrawals
+        (
+            withdraw(ALICE, 1, 0, one - U256::from(1)),
+            Expect::Reverts("Invalid withdraw amount"),
+            Native,
+        ),
+        (
+            withdraw(ALICE, 1, 0, U256::ZERO),
+            Expect::Reverts("Invalid withdraw amount"),
+            Native,
+        ),
+        (withdraw(ALICE, 1, 0, one), Expect::Ok, Native),
+        (
+            withdraw(BOB, 1, 0, one),
+            Expect::Reverts("UTXO already used"),
+            Native,
+        ),
+        (withdraw(BOB, 1, 1, one), Expect::Ok, Native),
+        (
+            to_bridge(BOB, Br::getWithdrawalCountCall {}.abi_encode()),
+            Expect::Returns(U256::from(2).to_be_bytes::<32>().to_vec()),
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::withdrawalUTXOsCall(U256::from(1)).abi_encode()),
+            Expect::Returns({
+                let mut v = vec![1u8; 32];
+                v.extend_from_slice(&[1, 0, 0, 0]);
+                v.extend_from_slice(&[0; 28]);
+                v
+            }),
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::withdrawalUTXOsCall(U256::from(2)).abi_encode()),
+            Expect::RevertsWith(vec![]),
+            Native,
+        ),
+        (
+            batch(2, true, one * U256::from(2)),
+            Expect::Reverts("Length mismatch"),
+            Native,
+        ),
+        (
+            batch(2, false, one),
+            Expect::Reverts("Invalid withdraw amount"),
+            Native,
+        ),
+        (batch(3, false, one * U256::from(3)), Expect::Ok, Native),
+        (batch(0, false, U256::ZERO), Expect::Ok, Native),
+        (
+            Call {
+                value: one,
+                ..Call::new(
+                    ALICE,
+                    BRIDGE_IMPL,
+                    Br::withdrawCall {
+                        txId: B256::ZERO,
+                        outputId: [0; 4].into(),
+                    }
+                    .abi_encode(),
+                )
+            },
+            Expect::Reverts("Bridge is not initialized"),
+            Native,
+        ),
+        // owner functions and the operator
+        (
+            to_bridge(BOB, Br::setOperatorCall { _operator: ALICE }.abi_encode()),
+            unauthorized(BOB),
+            Native,
+        ),
+        (
+            to_bridge(
+                OWNER,
+                Br::setOperatorCall {
+                    _operator: Address::ZERO,
+                }
+                .abi_encode(),
+            ),
+            Expect::Reverts("Operator cannot be zero address"),
+            Native,
+        ),
+        (
+            to_bridge(OWNER, Br::setOperatorCall { _operator: ALICE }.abi_encode()),
+            Expect::Ok,
+            Native,
+        ),
+        (deposit(ALICE, &deposit_named("to BOB")), Expect::Ok, Native),
+        (
+            to_bridge(
+                OWNER,
+                Br::setFailedDepositVaultCall {
+                    _failedDepositVault: Address::ZERO,
+                }
+                .abi_encode(),
+            ),
+            Expect::Reverts("Invalid address"),
+            Native,
+        ),
+        (
+            to_bridge(
+                OWNER,
+                Br::setFailedDepositVaultCall {
+                    _failedDepositVault: BOB,
+                }
+                .abi_encode(),
+            ),
+            Expect::Ok,
+            Native,
+        ),
+        (
+            to_bridge(
+                OWNER,
+                Br::setOptimisticWithdrawAmountSatsCall {
+                    _optimisticWithdrawAmountSats: U256::ZERO,
+                }
+                .abi_encode(),
+            ),
+            Expect::Reverts("Optimistic withdraw amount cannot be 0"),
+            Native,
+        ),
+        (
+            to_bridge(
+                OWNER,
+                Br::setOptimisticWithdrawAmountSatsCall {
+                    _optimisticWithdrawAmountSats: U256::from(5),
+                }
+                .abi_encode(),
+            ),
+            Expect::Ok,
+            Native,
+        ),
+        (
+            to_bridge(
+                OWNER,
+                Br::transferOwnershipCall { newOwner: BOB }.abi_encode(),
+            ),
+            Expect::Ok,
+            Native,
+        ),
+        (
+            to_bridge(ALICE, Br::acceptOwnershipCall {}.abi_encode()),
+            unauthorized(ALICE),
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::acceptOwnershipCall {}.abi_encode()),
+            Expect::Ok,
+            Native,
+        ),
+        (
+            to_bridge(ALICE, Br::ownerCall {}.abi_encode()),
+            Expect::Returns(word_of(BOB)),
+            Native,
+        ),
+        (
+            to_bridge(OWNER, Br::renounceOwnershipCall {}.abi_encode()),
+            unauthorized(OWNER),
+            Native,
+        ),
+        (
+            to_bridge(OWNER, Br::pauseCall {}.abi_encode()),
+            Expect::Reverts("caller is not the owner or operator"),
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::getAggregatedKeyCall {}.abi_encode()),
+            Expect::Ok,
+            Bytecode,
+        ),
+    ]);
+    calls
+}
+
+#[test]
+fn bridge_cases_agree_and_meet_the_spec() {
+    let calls = bridge_calls();
+    let plain: Vec<(Call, Expect)> = calls
+        .iter()
+        .map(|(c, e, _)| (c.clone(), e.clone()))
+        .collect();
+    run_handwritten("bridge", &plain);
+    // The path each call takes on a native chain.
+    let mut native = chain(ContractMode::Native);
+    for (i, (call, _, path)) in calls.iter().enumerate() {
+        let before = call_counts(NativeContract::Bridge);
+        run(&mut native, call);
+        let after = call_counts(NativeContract::Bridge);
+        if i < 2 {
+            continue; // light-client calls
+        }
+        let took = match (
+            after.native - before.native,
+            after.bytecode - before.bytecode,
+        ) {
+            (1, 0) => Path::Native,
+            (0, 1) => Path::Bytecode,
+            other => panic!("call {i} {call:?}: {other:?} Bridge calls"),
+        };
+        assert_eq!(took, *path, "call {i} {call:?}");
     }
 }
