@@ -2494,10 +2494,7 @@ fn bridge_calls() -> Vec<(Call, Expect, Path)> {
             Native,
         ),
         (
-            deposit(
-                SYSTEM_CALLER,
-                &changed(&|c| c.proof.index = c.proof.index + U256::from(1)),
-            ),
+            deposit(SYSTEM_CALLER, &changed(&|c| c.proof.index += U256::from(1))),
             Expect::Reverts("Transaction is not in block"),
             Native,
         ),
