@@ -2293,7 +2293,7 @@ fn generated_bridge_sequences_agree() {
     let cases = std::env::var("NATIVE_DIFF_BRIDGE_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(400);
+        .unwrap_or(1000);
     let tally = Tally::default();
     let before = call_counts(NativeContract::Bridge);
     let mut runner = TestRunner::new(Config {

@@ -586,7 +586,11 @@ fn parse(vin: &[u8], vout: &[u8], witness: &[u8]) -> Result<Parsed, Piece> {
 /// `_head`: `moveTx.version`, `.flag` and `.locktime` clean in their low bytes, as the
 /// ABI decoder requires (an empty revert otherwise).
 fn head_clean(input: &[u8]) -> Res<()> {
-    let word = |at: usize| input.get(at..at + 32).ok_or(Exit::Defer);
+    let word = |at: usize| {
+        at.checked_add(32)
+            .and_then(|end| input.get(at..end))
+            .ok_or(Exit::Defer)
+    };
     let offset = word(4)?;
     if offset[..24].iter().any(|&b| b != 0) {
         return Err(Exit::Defer);
@@ -597,9 +601,10 @@ fn head_clean(input: &[u8]) -> Res<()> {
         .and_then(|o| o.checked_add(4))
         .ok_or(Exit::Defer)?;
     let clean = |w: &[u8], n: usize| w[n..].iter().all(|&b| b == 0);
+    let at = |delta: usize| base.checked_add(delta).ok_or(Exit::Defer);
     let version = word(base)?;
-    let flag = word(base + 0x20)?;
-    let locktime = word(base + 0xa0)?;
+    let flag = word(at(0x20)?)?;
+    let locktime = word(at(0xa0)?)?;
     if clean(version, 4) && clean(flag, 2) && clean(locktime, 4) {
         Ok(())
     } else {
@@ -651,7 +656,11 @@ fn script_path_sighash<C: ContextTr>(
         .ok_or(Exit::Defer)?;
     let (outpoint, sequence) = (
         input.get(..36).ok_or(Exit::Defer)?,
-        input.get(input.len() - 4..).ok_or(Exit::Defer)?,
+        input
+            .len()
+            .checked_sub(4)
+            .and_then(|at| input.get(at..))
+            .ok_or(Exit::Defer)?,
     );
     let sha = |call: &mut Call<'_, C>, data: &[u8]| -> Res<[u8; 32]> {
         call.charge(sha256_gas(data.len()))?;
@@ -731,8 +740,12 @@ fn batch_withdraw<C: ContextTr>(
     // outputIds[i] is checked clean when read, as the bytecode reads calldata arrays.
     let elements = array_arg_start(&call.input, 1)?;
     for (i, (tx_id, output_id)) in c.txIds.iter().zip(c.outputIds.iter()).enumerate() {
-        let at = elements.checked_add(32 * i).ok_or(Exit::Defer)?;
-        let word = call.input.get(at..at + 32).ok_or(Exit::Defer)?;
+        let word = i
+            .checked_mul(32)
+            .and_then(|d| elements.checked_add(d))
+            .and_then(|at| Some(at..at.checked_add(32)?))
+            .and_then(|range| call.input.get(range))
+            .ok_or(Exit::Defer)?;
         if word[4..].iter().any(|&b| b != 0) {
             return Err(empty());
         }

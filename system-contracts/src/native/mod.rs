@@ -3,8 +3,9 @@
 //!
 //! A chain picks its [`ContractMode`]: [`Solidity`](ContractMode::Solidity) (the default)
 //! runs the compiled bytecode; [`Native`](ContractMode::Native) answers calls into the
-//! **implementation** addresses (`0x32..0i`) of the BitcoinLightClient and the four fee
-//! vaults in Rust, with the same ABI, storage slots, events, return data and revert data.
+//! **implementation** addresses (`0x32..0i`) of the BitcoinLightClient, the Bridge and the
+//! four fee vaults in Rust, with the same ABI, storage slots, events, return data and revert
+//! data (the Bridge's functions without a twin run as its bytecode: see `native/bridge.rs`).
 //!
 //! # Why the implementation addresses
 //!
@@ -26,18 +27,27 @@
 //!
 //! # Falling back to the bytecode
 //!
-//! A precompile cannot run another contract's code. The one native path that would have to —
-//! a fee vault's `withdraw` paying a recipient that has code (a contract, an EIP-7702
-//! delegation or a precompile), or paying at a call depth near the limit — undoes its reads
-//! and hands the call to the implementation's bytecode, which then runs as in Solidity mode.
+//! A precompile cannot run another contract's code. A native path that would have to — a
+//! fee vault's `withdraw` or a Bridge `deposit` paying a recipient that has code (a contract,
+//! an EIP-7702 delegation or a precompile), paying at a call depth near the limit, a deposit
+//! whose light client was upgraded — undoes its reads and hands the call to the
+//! implementation's bytecode, which then runs as in Solidity mode. So does a call given less
+//! gas than its floor ([`gas`] §Floors), and a Bridge call the twin does not cover.
+//! [`call_counts`] tells which path calls took.
+//!
+//! Where the callee's behaviour is known exactly, the Bridge computes it natively: the light
+//! client behind its proxy (the proxy's implementation slot still `LIGHT_CLIENT_IMPL`), the
+//! SCHNORRVERIFY precompile (the wrapped provider's own), a value transfer to an account
+//! without code.
 //!
 //! # Gas
 //!
 //! See [`gas`]: a native call charges the EVM's own price for every state access it makes
 //! (cold/warm `SLOAD`, `SSTORE` with its refunds, `LOG`, value transfers), the SHA-256
 //! precompile's price for every hash, Keccak's price for every mapping slot, plus
-//! [`gas::CALL_BASE`]. It never charges more than the bytecode does for the same call, so a
-//! caller that forwards at least the Solidity cost succeeds in both modes.
+//! [`gas::CALL_BASE`]. It never charges more than the bytecode does for the same call, and it
+//! runs only with at least a bound on the bytecode's cost (its floor), so no caller sees the
+//! modes apart by running out of gas.
 
 mod abi;
 mod bridge;
@@ -79,7 +89,7 @@ pub enum ContractMode {
     #[default]
     Solidity,
     /// The Rust twins of this module for the contracts in [`NATIVE_CONTRACTS`]; the others
-    /// (proxies, ProxyAdmin, Bridge, WCBTC) stay bytecode.
+    /// (proxies, ProxyAdmin, WCBTC) stay bytecode.
     Native,
 }
 
@@ -102,8 +112,8 @@ pub enum NativeContract {
     /// `FeeVault` (BaseFeeVault, L1FeeVault, PriorityFeeVault, FailedDepositVault: the same
     /// contract under four names).
     FeeVault,
-    /// `Bridge`: the functions listed in [`bridge`](self#the-bridge) natively, the others
-    /// as bytecode.
+    /// `Bridge`: the functions listed in the `bridge` module's docs natively, the others as
+    /// bytecode.
     Bridge,
 }
 
