@@ -2844,3 +2844,155 @@ fn bridge_cases_agree_and_meet_the_spec() {
         assert_eq!(took, *path, "call {i} {call:?}");
     }
 }
+
+/// A compact size for `n`: minimal (`width` 0) or in the 3-, 5- or 9-byte form whatever `n`,
+/// as Bitcoin would not write it but `BitcoinTxCalldata.parse` reads it.
+fn compact_size(n: usize, width: u8) -> Vec<u8> {
+    let n = n as u64;
+    match width {
+        1 if n <= 0xffff => [&[0xfd][..], &(n as u16).to_le_bytes()].concat(),
+        2 if n <= 0xffff_ffff => [&[0xfe][..], &(n as u32).to_le_bytes()].concat(),
+        3 => [&[0xff][..], &n.to_le_bytes()].concat(),
+        _ => match n {
+            0..=0xfc => vec![n as u8],
+            0xfd..=0xffff => [&[0xfd][..], &(n as u16).to_le_bytes()].concat(),
+            _ => [&[0xfe][..], &(n as u32).to_le_bytes()].concat(),
+        },
+    }
+}
+
+/// A signed regtest deposit to `recipient` whose witness is re-encoded with these
+/// compact-size widths (item count, then each item's length) and `extra` items appended,
+/// recorded in a block of its own (height 2: coinbase and it) so that it passes the
+/// inclusion check, then deposited. The signature stays valid: the witness is not signed.
+fn reencoded_deposit(widths: [u8; 4], extra: &[Vec<u8>], recipient: Address, n: u8) -> Vec<Call> {
+    use btc_evm_system_contracts::bitcoin::deposit::TxPieces;
+    let signer = DepositSigner::from_secret(&[7u8; 32]).expect("signer");
+    let outpoint = OutPoint::new(Txid::from_raw_hash(sha256d::Hash::hash(&[0xee, n])), 0);
+    let d = signer
+        .sign_deposit(
+            &recipient.into_array(),
+            Amount::from_sat((ETHER / 10_000_000_000) as u64),
+            Amount::from_sat(1_000),
+            outpoint,
+            signer.bridge_script(),
+        )
+        .expect("sign");
+    let pieces = TxPieces::split(&d.tx);
+    let mut items: Vec<Vec<u8>> = d.tx.input[0].witness.iter().map(|i| i.to_vec()).collect();
+    items.extend(extra.iter().cloned());
+    let mut witness = compact_size(items.len(), widths[0]);
+    for (i, item) in items.iter().enumerate() {
+        witness.extend(compact_size(item.len(), *widths.get(i + 1).unwrap_or(&0)));
+        witness.extend_from_slice(item);
+    }
+    let wtxid_preimage = [
+        &pieces.version[..],
+        &pieces.flag,
+        &pieces.vin,
+        &pieces.vout,
+        &witness,
+        &pieces.locktime,
+    ]
+    .concat();
+    let wtxid = sha256d::Hash::hash(&wtxid_preimage);
+    let root = sha256d::Hash::hash(&[[0u8; 32], wtxid.to_byte_array()].concat());
+    let record = Lc::setBlockInfoCall {
+        _blockHash: B256::from(sha256d::Hash::hash(&root.to_byte_array()).to_byte_array()),
+        _witnessRoot: B256::from(root.to_byte_array()),
+        _coinbaseDepth: U256::from(1),
+    };
+    let script = d.prevout_script.as_bytes();
+    let sha_script_pubkeys =
+        bitcoin::hashes::sha256::Hash::hash(&[&[script.len() as u8][..], script].concat());
+    let deposit = Br::depositCall {
+        moveTx: Br::Transaction {
+            version: pieces.version.into(),
+            flag: pieces.flag.into(),
+            vin: pieces.vin.into(),
+            vout: pieces.vout.into(),
+            witness: witness.into(),
+            locktime: pieces.locktime.into(),
+        },
+        proof: Br::MerkleProof {
+            intermediateNodes: vec![0u8; 32].into(),
+            blockHeight: U256::from(2),
+            index: U256::from(1),
+        },
+        shaScriptPubkeys: B256::from(sha_script_pubkeys.to_byte_array()),
+    };
+    let mut calls = bridge_fixture().start.clone();
+    calls.push(system(record.abi_encode()));
+    calls.push(Call::new(SYSTEM_CALLER, BRIDGE, deposit.abi_encode()));
+    calls
+}
+
+/// Witnesses the contract's parser reads as Bitcoin would not write them — non-minimal
+/// compact sizes, extra items — on a transaction proven in a recorded block: the same outcome
+/// in both modes (`BitcoinTxCalldata.parse` is the reference), and a non-minimal signature or
+/// control-block length, or extra items, still deposit.
+#[test]
+fn reencoded_witnesses_agree() {
+    let tally = Tally::default();
+    // Fixed cases with the outcome the contract gives them.
+    let ok = |widths: [u8; 4], extra: Vec<Vec<u8>>, n: u8| {
+        let calls = reencoded_deposit(widths, &extra, ALICE, n);
+        compare(&calls, false, &tally).unwrap_or_else(|e| panic!("{widths:?}: {e}"));
+        let mut native = chain(ContractMode::Native);
+        let mut last = None;
+        for c in &calls {
+            last = Some(run(&mut native, c).0);
+        }
+        last.expect("calls")
+    };
+    assert_eq!(ok([0, 0, 0, 0], vec![], 1).kind, "success");
+    assert_eq!(
+        ok([0, 1, 0, 0], vec![], 2).kind,
+        "success",
+        "3-byte signature length"
+    );
+    assert_eq!(
+        ok([0, 3, 0, 2], vec![], 3).kind,
+        "success",
+        "9- and 5-byte lengths"
+    );
+    assert_eq!(
+        ok([1, 0, 0, 0], vec![], 4).kind,
+        "success",
+        "3-byte item count"
+    );
+    assert_eq!(
+        ok([0, 0, 0, 0], vec![vec![0x50, 1]], 5).kind,
+        "success",
+        "a fourth item"
+    );
+    let script_prefix = ok([0, 0, 1, 0], vec![], 6);
+    assert!(
+        check(&Expect::Reverts("Invalid signature"), &script_prefix),
+        "a non-minimal script length changes the tapleaf: {script_prefix:?}"
+    );
+    // Generated: any widths, extra items, recipients.
+    let mut runner = TestRunner::new(Config {
+        cases: 64,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let strategy = (
+        [0u8..4, 0u8..4, 0u8..4, 0u8..4],
+        prop::collection::vec(prop::collection::vec(any::<u8>(), 0..40), 0..3),
+        prop_oneof![Just(ALICE), Just(FRESH), Just(FORWARDER)],
+        any::<u8>(),
+    );
+    let result = runner.run(&strategy, |(widths, extra, recipient, n)| {
+        let calls = reencoded_deposit(widths, &extra, recipient, n);
+        compare(&calls, false, &tally).map_err(TestCaseError::fail)
+    });
+    println!(
+        "re-encoded witnesses: {} calls agreed, by outcome {:?}",
+        tally.calls.get(),
+        tally.kinds.borrow()
+    );
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
