@@ -2228,7 +2228,12 @@ fn bridge_call() -> BoxedStrategy<Call> {
             15 => Br::PAYOUT_ANCHOR_OUTPUT_AMOUNTCall {}.abi_encode(),
             16 => Br::SCHNORR_VERIFIER_PRECOMPILECall {}.abi_encode(),
             17 => Br::getAggregatedKeyCall {}.abi_encode(),
-            18 => Br::depositPrefixCall {}.abi_encode(),
+            18 => match n.byte(0) % 4 {
+                0 => Br::depositPrefixCall {}.abi_encode(),
+                1 => Br::depositSuffixCall {}.abi_encode(),
+                2 => Br::replacePrefixCall {}.abi_encode(),
+                _ => Br::replaceSuffixCall {}.abi_encode(),
+            },
             _ => Br::SYSTEM_CALLERCall {}.abi_encode(),
         };
         Call::new(BOB, BRIDGE, data)
@@ -2809,8 +2814,39 @@ fn bridge_calls() -> Vec<(Call, Expect, Path)> {
         ),
         (
             to_bridge(BOB, Br::getAggregatedKeyCall {}.abi_encode()),
+            Expect::Returns({
+                let key = ScriptTemplate::deposit(
+                    &DepositSigner::from_secret(&[7u8; 32])
+                        .expect("signer")
+                        .aggregated_key(),
+                )
+                .prefix[2..34]
+                    .to_vec();
+                Br::getAggregatedKeyCall::abi_encode_returns(&key.into())
+            }),
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::depositPrefixCall {}.abi_encode()),
             Expect::Ok,
-            Bytecode,
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::replaceSuffixCall {}.abi_encode()),
+            Expect::Returns(Br::replaceSuffixCall::abi_encode_returns(&Bytes::new())),
+            Native,
+        ),
+        (
+            Call::new(ALICE, BRIDGE_IMPL, Br::getAggregatedKeyCall {}.abi_encode()),
+            Expect::RevertsWith(
+                Br::SliceOutOfBounds {
+                    start: U256::from(2),
+                    length: U256::from(32),
+                    size: U256::ZERO,
+                }
+                .abi_encode(),
+            ),
+            Native,
         ),
     ]);
     calls

@@ -8,11 +8,9 @@
 //!
 //! `deposit`, `withdraw`, `batchWithdraw`, `pause`, `unpause`, `setOperator`,
 //! `setFailedDepositVault`, `setOptimisticWithdrawAmountSats`, the ownership functions and
-//! every view except the four `bytes` getters and `getAggregatedKey`. The rest —
-//! `initialize`, `setDepositScript`, `setReplaceScript`, `replaceDeposit`, `safeWithdraw`,
-//! `depositPrefix`, `depositSuffix`, `replacePrefix`, `replaceSuffix`, `getAggregatedKey` —
-//! and any calldata the generated bindings cannot decode run as the implementation's
-//! bytecode ([`Exit::Defer`]), which is the reference.
+//! every view. The rest — `initialize`, `setDepositScript`, `setReplaceScript`,
+//! `replaceDeposit`, `safeWithdraw` — and any calldata the generated bindings cannot decode
+//! run as the implementation's bytecode ([`Exit::Defer`]), which is the reference.
 //!
 //! # `deposit`
 //!
@@ -72,6 +70,8 @@ const DEPOSIT_AMOUNT: U256 = U256::from_limbs([1, 0, 0, 0]);
 const FAILED_DEPOSIT_VAULT: U256 = U256::from_limbs([2, 0, 0, 0]);
 const DEPOSIT_PREFIX: u64 = 3;
 const DEPOSIT_SUFFIX: u64 = 4;
+const REPLACE_PREFIX: u64 = 5;
+const REPLACE_SUFFIX: u64 = 6;
 const WITHDRAWAL_UTXOS: u64 = 7;
 const DEPOSIT_TX_IDS: u64 = 8;
 const PROCESSED_TX_IDS: u64 = 9;
@@ -303,16 +303,26 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
         Calls::PAYOUT_ANCHOR_OUTPUT_AMOUNT(_) => {
             Ok(words(&[U256::from(PAYOUT_ANCHOR_OUTPUT_AMOUNT)]))
         }
+        Calls::depositPrefix(_) => Ok(bytes_return(&load_bytes(call, DEPOSIT_PREFIX)?)),
+        Calls::depositSuffix(_) => Ok(bytes_return(&load_bytes(call, DEPOSIT_SUFFIX)?)),
+        Calls::replacePrefix(_) => Ok(bytes_return(&load_bytes(call, REPLACE_PREFIX)?)),
+        Calls::replaceSuffix(_) => Ok(bytes_return(&load_bytes(call, REPLACE_SUFFIX)?)),
+        Calls::getAggregatedKey(_) => {
+            let prefix = load_bytes(call, DEPOSIT_PREFIX)?;
+            match prefix.get(2..34) {
+                Some(key) => Ok(bytes_return(key)),
+                None => Err(error(Bridge::SliceOutOfBounds {
+                    start: U256::from(2),
+                    length: U256::from(32),
+                    size: U256::from(prefix.len()),
+                })),
+            }
+        }
         Calls::initialize(_)
         | Calls::setDepositScript(_)
         | Calls::setReplaceScript(_)
         | Calls::replaceDeposit(_)
-        | Calls::safeWithdraw(_)
-        | Calls::depositPrefix(_)
-        | Calls::depositSuffix(_)
-        | Calls::replacePrefix(_)
-        | Calls::replaceSuffix(_)
-        | Calls::getAggregatedKey(_) => Err(Exit::Defer),
+        | Calls::safeWithdraw(_) => Err(Exit::Defer),
     }
 }
 
@@ -690,7 +700,9 @@ fn script_path_sighash<C: ContextTr>(
 }
 
 /// `_loadBytes`: the `bytes` value at `slot` (short values inline with 2·length in the low
-/// byte; long ones as 2·length + 1, the data at keccak256(slot)).
+/// byte; long ones as 2·length + 1, the data at keccak256(slot)). A value not in that
+/// encoding (which the contract never writes; the compiler's own reads panic on it) is left
+/// to the bytecode.
 fn load_bytes<C: ContextTr>(call: &mut Call<'_, C>, slot: u64) -> Res<Vec<u8>> {
     let v = call.sload(U256::from(slot))?;
     if !v.bit(0) {
@@ -703,7 +715,7 @@ fn load_bytes<C: ContextTr>(call: &mut Call<'_, C>, slot: u64) -> Res<Vec<u8>> {
     }
     let len = usize::try_from(v >> 1usize)
         .ok()
-        .filter(|&l| l <= MAX_STORED_BYTES)
+        .filter(|&l| (32..=MAX_STORED_BYTES).contains(&l))
         .ok_or(Exit::Defer)?;
     let base = array_base(call, slot)?;
     let mut out = Vec::with_capacity(len.div_ceil(32) * 32);
@@ -821,6 +833,16 @@ fn operator_of(word: U256) -> Address {
 
 fn address_return(address: Address) -> Bytes {
     words(&[vault::address_word(address)])
+}
+
+/// A `bytes` return value: offset, length, the data padded to whole words.
+fn bytes_return(data: &[u8]) -> Bytes {
+    let mut out = Vec::with_capacity(64 + data.len().div_ceil(32) * 32);
+    out.extend_from_slice(&U256::from(32).to_be_bytes::<32>());
+    out.extend_from_slice(&U256::from(data.len()).to_be_bytes::<32>());
+    out.extend_from_slice(data);
+    out.resize(64 + data.len().div_ceil(32) * 32, 0);
+    out.into()
 }
 
 fn bool_word(value: bool) -> Bytes {
