@@ -1995,6 +1995,18 @@ fn bridge_fixture() -> &'static BridgeFixture {
             tx.input[0].witness = bitcoin::Witness::from_slice(&it);
             txs.push(("recipient changed", tx, vec![d.prevout_script]));
         }
+        // Replacements: spending the replace script naming a deposit's txid.
+        let alice_txid = txs[0].1.compute_txid();
+        let fresh_txid = txs[1].1.compute_txid();
+        let unknown = Txid::from_raw_hash(sha256d::Hash::hash(b"unknown"));
+        for (name, old, n) in [
+            ("replace ALICE's", alice_txid, 50u8),
+            ("replace FRESH's", fresh_txid, 51),
+            ("replace an unknown txid", unknown, 52),
+        ] {
+            let (tx, prevout) = sign_replace(&old, n);
+            txs.push((name, tx, vec![prevout]));
+        }
         let block = mine_block(
             BlockHash::all_zeros(),
             1,
@@ -2031,6 +2043,79 @@ fn bridge_fixture() -> &'static BridgeFixture {
             deposits,
         }
     })
+}
+
+/// A replacement transaction signed by the regtest key `[7; 32]`: one input spending the
+/// taproot output of the replace script naming `old` (internal key the aggregated key), one
+/// output; and the spent output's script.
+fn sign_replace(old: &Txid, n: u8) -> (bitcoin::Transaction, ScriptBuf) {
+    use bitcoin::secp256k1::{Keypair, Message, Secp256k1};
+    use bitcoin::taproot::{LeafVersion, TapLeafHash, TaprootBuilder};
+    use btc_evm_system_contracts::bitcoin::script::replace_script;
+    use btc_evm_system_contracts::bitcoin::sighash::{deposit_sighash, sha_script_pubkeys};
+    let secp = Secp256k1::new();
+    let keypair = Keypair::from_seckey_slice(&secp, &[7u8; 32]).expect("key");
+    let key = keypair.x_only_public_key().0;
+    let script = replace_script(&key.serialize(), old);
+    let spend = TaprootBuilder::new()
+        .add_leaf(0, script.clone())
+        .expect("leaf")
+        .finalize(&secp, key)
+        .expect("taproot");
+    let control = spend
+        .control_block(&(script.clone(), LeafVersion::TapScript))
+        .expect("control block");
+    let prevout = ScriptBuf::new_p2tr_tweaked(spend.output_key());
+    let amount = Amount::from_sat((ETHER / 10_000_000_000) as u64);
+    let mut tx = bitcoin::Transaction {
+        version: bitcoin::transaction::Version::TWO,
+        lock_time: bitcoin::absolute::LockTime::ZERO,
+        input: vec![bitcoin::TxIn {
+            previous_output: OutPoint::new(Txid::from_raw_hash(sha256d::Hash::hash(&[n])), 0),
+            script_sig: ScriptBuf::new(),
+            sequence: bitcoin::Sequence::ENABLE_RBF_NO_LOCKTIME,
+            witness: bitcoin::Witness::new(),
+        }],
+        output: vec![bitcoin::TxOut {
+            value: amount - Amount::from_sat(1_000),
+            script_pubkey: ScriptBuf::new_p2tr(&secp, key, None),
+        }],
+    };
+    let leaf = TapLeafHash::from_script(&script, LeafVersion::TapScript);
+    let sighash = deposit_sighash(&tx, amount, sha_script_pubkeys([prevout.as_script()]), leaf)
+        .expect("sighash");
+    let signature =
+        secp.sign_schnorr_no_aux_rand(&Message::from_digest(sighash.to_byte_array()), &keypair);
+    let mut witness = bitcoin::Witness::new();
+    witness.push(signature.serialize());
+    witness.push(script.as_bytes());
+    witness.push(control.serialize());
+    tx.input[0].witness = witness;
+    (tx, prevout)
+}
+
+/// `replaceDeposit` of the fixture's replacement `name` for deposit id `id`.
+fn replace_call(name: &str, id: u64) -> Br::replaceDepositCall {
+    let c = deposit_named(name);
+    Br::replaceDepositCall {
+        replaceTx: c.moveTx,
+        proof: c.proof,
+        idToReplace: U256::from(id),
+        shaScriptPubkeys: c.shaScriptPubkeys,
+    }
+}
+
+/// `setReplaceScript` with the regtest key's replace template.
+fn set_replace_script() -> Vec<u8> {
+    let key = DepositSigner::from_secret(&[7u8; 32])
+        .expect("signer")
+        .aggregated_key();
+    let template = ScriptTemplate::replace(&key);
+    Br::setReplaceScriptCall {
+        _replacePrefix: template.prefix.into(),
+        _replaceSuffix: template.suffix.into(),
+    }
+    .abi_encode()
 }
 
 /// A change to a witness stack's items.
@@ -2250,8 +2335,32 @@ fn bridge_call() -> BoxedStrategy<Call> {
             ..Call::new(ALICE, BRIDGE, data)
         }
     });
+    let replace = (
+        prop_oneof![
+            Just("replace ALICE's"),
+            Just("replace FRESH's"),
+            Just("replace an unknown txid")
+        ],
+        0u64..4,
+        prop_oneof![4 => Just(SYSTEM_CALLER), 1 => Just(ALICE)],
+        prop_oneof![3 => Just(None), 1 => any::<u16>().prop_map(Some)],
+    )
+        .prop_map(|(name, id, from, flip)| {
+            let mut c = replace_call(name, id);
+            if let Some(f) = flip {
+                let mut w = c.replaceTx.witness.to_vec();
+                let at = usize::from(f) % w.len();
+                w[at] ^= 1;
+                c.replaceTx.witness = w.into();
+            }
+            Call::new(from, BRIDGE, c.abi_encode())
+        });
+    let set_replace = prop_oneof![Just(OWNER), Just(ALICE)]
+        .prop_map(|from| Call::new(from, BRIDGE, set_replace_script()));
     prop_oneof![
         6 => deposit_strategy(),
+        3 => replace,
+        1 => set_replace,
         3 => withdraw,
         2 => batch,
         4 => admin,
@@ -2342,6 +2451,17 @@ fn deposit_named(name: &str) -> Br::depositCall {
         .find(|(n, _)| *n == name)
         .map(|(_, c)| c.clone())
         .expect("fixture deposit")
+}
+
+/// The txid of the fixture's transaction `name` (the Solidity rule: hash256 of version ‖
+/// vin ‖ vout ‖ locktime).
+fn deposit_params_txid(name: &str) -> U256 {
+    let t = deposit_named(name).moveTx;
+    let mut b = t.version.to_vec();
+    b.extend_from_slice(&t.vin);
+    b.extend_from_slice(&t.vout);
+    b.extend_from_slice(&t.locktime.0);
+    U256::from_be_bytes(sha256d::Hash::hash(&b).to_byte_array())
 }
 
 fn word_of(address: Address) -> Vec<u8> {
@@ -2597,6 +2717,104 @@ fn bridge_calls() -> Vec<(Call, Expect, Path)> {
             Expect::Ok,
             Native,
         ),
+        // replaceDeposit (ALICE's deposit is id 1, after the 65-byte-signature one)
+        (
+            to_bridge(
+                SYSTEM_CALLER,
+                replace_call("replace ALICE's", 1).abi_encode(),
+            ),
+            Expect::Reverts("Replace script is not set"),
+            Native,
+        ),
+        (to_bridge(OWNER, set_replace_script()), Expect::Ok, Bytecode),
+        (
+            to_bridge(ALICE, replace_call("replace ALICE's", 1).abi_encode()),
+            Expect::Reverts("caller is not the operator"),
+            Native,
+        ),
+        (
+            to_bridge(
+                SYSTEM_CALLER,
+                replace_call("replace ALICE's", 9).abi_encode(),
+            ),
+            Expect::Reverts("Invalid index"),
+            Native,
+        ),
+        (
+            to_bridge(
+                SYSTEM_CALLER,
+                replace_call("replace ALICE's", 0).abi_encode(),
+            ),
+            Expect::Reverts("Invalid txId to replace provided"),
+            Native,
+        ),
+        (
+            to_bridge(SYSTEM_CALLER, {
+                let mut c = replace_call("replace ALICE's", 1);
+                c.shaScriptPubkeys.0[5] ^= 1;
+                c.abi_encode()
+            }),
+            Expect::Reverts("Invalid signature"),
+            Native,
+        ),
+        (
+            to_bridge(
+                SYSTEM_CALLER,
+                Br::replaceDepositCall {
+                    replaceTx: alice.moveTx.clone(),
+                    proof: alice.proof.clone(),
+                    idToReplace: U256::from(1),
+                    shaScriptPubkeys: alice.shaScriptPubkeys,
+                }
+                .abi_encode(),
+            ),
+            Expect::Reverts("txId already used to replace"),
+            Native,
+        ),
+        (
+            to_bridge(SYSTEM_CALLER, {
+                let bob = deposit_named("to BOB");
+                Br::replaceDepositCall {
+                    replaceTx: bob.moveTx,
+                    proof: bob.proof,
+                    idToReplace: U256::from(1),
+                    shaScriptPubkeys: bob.shaScriptPubkeys,
+                }
+                .abi_encode()
+            }),
+            Expect::Reverts("Invalid script length"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("replace FRESH's")),
+            Expect::Reverts("Invalid script length"),
+            Native,
+        ),
+        (
+            to_bridge(
+                SYSTEM_CALLER,
+                replace_call("replace ALICE's", 1).abi_encode(),
+            ),
+            Expect::Ok,
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::depositTxIdsCall(U256::from(1)).abi_encode()),
+            Expect::Returns(
+                deposit_params_txid("replace ALICE's")
+                    .to_be_bytes::<32>()
+                    .to_vec(),
+            ),
+            Native,
+        ),
+        (
+            to_bridge(
+                SYSTEM_CALLER,
+                replace_call("replace ALICE's", 1).abi_encode(),
+            ),
+            Expect::Reverts("txId already used to replace"),
+            Native,
+        ),
         // Recipients with code: the bytecode pays them (or the failed-deposit vault).
         (
             deposit(SYSTEM_CALLER, &deposit_named("to a contract")),
@@ -2833,7 +3051,15 @@ fn bridge_calls() -> Vec<(Call, Expect, Path)> {
         ),
         (
             to_bridge(BOB, Br::replaceSuffixCall {}.abi_encode()),
-            Expect::Returns(Br::replaceSuffixCall::abi_encode_returns(&Bytes::new())),
+            Expect::Returns(Br::replaceSuffixCall::abi_encode_returns(
+                &ScriptTemplate::replace(
+                    &DepositSigner::from_secret(&[7u8; 32])
+                        .expect("signer")
+                        .aggregated_key(),
+                )
+                .suffix
+                .into(),
+            )),
             Native,
         ),
         (

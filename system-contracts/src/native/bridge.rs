@@ -8,8 +8,8 @@
 //!
 //! `deposit`, `withdraw`, `batchWithdraw`, `pause`, `unpause`, `setOperator`,
 //! `setFailedDepositVault`, `setOptimisticWithdrawAmountSats`, the ownership functions and
-//! every view. The rest — `initialize`, `setDepositScript`, `setReplaceScript`,
-//! `replaceDeposit`, `safeWithdraw` — and any calldata the generated bindings cannot decode
+//! every view, `replaceDeposit`. The rest — `initialize`, `setDepositScript`,
+//! `setReplaceScript`, `safeWithdraw` — and any calldata the generated bindings cannot decode
 //! run as the implementation's bytecode ([`Exit::Defer`]), which is the reference.
 //!
 //! # `deposit`
@@ -119,6 +119,7 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
     }
     match decoded {
         Calls::deposit(c) => deposit(call, &c),
+        Calls::replaceDeposit(c) => replace_deposit(call, &c),
         Calls::withdraw(c) => {
             word_arg_clean(call, 1, 4)?;
             when_not_paused(call)?;
@@ -321,7 +322,6 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
         Calls::initialize(_)
         | Calls::setDepositScript(_)
         | Calls::setReplaceScript(_)
-        | Calls::replaceDeposit(_)
         | Calls::safeWithdraw(_) => Err(Exit::Defer),
     }
 }
@@ -348,8 +348,144 @@ fn deposit<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::depositCall) -> Res
     let amount = call.sload(DEPOSIT_AMOUNT)?;
     let sats = u64::try_from(amount / U256::from(SAT_TO_WEI)).map_err(|_| Exit::Defer)?;
 
-    // _verifyMoveLikeTx: parse, clean head, hashes, inclusion, one input, signature.
     let tx = &c.moveTx;
+    let (wtx_id, tx_id, script) =
+        verify_move_like_tx(call, tx, &c.proof, c.shaScriptPubkeys, &prefix, sats)?;
+    let witness = tx.witness.as_ref();
+    let script = witness.get(script.0..script.1).ok_or(Exit::Defer)?;
+
+    // processedTxIds[txId], depositTxIds.push(txId)
+    let tx_id_word: U256 = tx_id.into();
+    if !call.sload_mapping(tx_id, PROCESSED_TX_IDS)?.is_zero() {
+        return Err(revert("txId already spent"));
+    }
+    call.sstore_mapping(tx_id, PROCESSED_TX_IDS, U256::from(1))?;
+    let length_slot = U256::from(DEPOSIT_TX_IDS);
+    let deposit_id = call.sload(length_slot)?;
+    call.sstore(length_slot, deposit_id.wrapping_add(U256::from(1)))?;
+    let base = array_base(call, DEPOSIT_TX_IDS)?;
+    call.sstore(base.wrapping_add(deposit_id), tx_id_word)?;
+
+    let suffix = load_bytes(call, DEPOSIT_SUFFIX)?;
+    if script.len() != prefix.len() + 20 + suffix.len() {
+        return Err(revert("Invalid script length"));
+    }
+    let (head, rest) = script.split_at(prefix.len());
+    if head != prefix.as_slice() {
+        return Err(revert("Invalid deposit script"));
+    }
+    let (recipient, tail) = rest.split_at(20);
+    if tail != suffix.as_slice() {
+        return Err(revert("Invalid script suffix"));
+    }
+    let recipient = Address::from_slice(recipient);
+    if !call.pay(recipient, amount)? {
+        // The failed-deposit-vault path: the bytecode's.
+        return Err(Exit::Defer);
+    }
+    let event = Bridge::Deposit {
+        wtxId: wtx_id,
+        txId: tx_id,
+        recipient,
+        timestamp: call.timestamp(),
+        depositId: deposit_id,
+    };
+    call.log(event.encode_log_data())?;
+    Ok(Bytes::new())
+}
+
+fn replace_deposit<C: ContextTr>(
+    call: &mut Call<'_, C>,
+    c: &Bridge::replaceDepositCall,
+) -> Res<Bytes> {
+    if call.depth() >= super::host::PAY_DEPTH_LIMIT {
+        return Err(Exit::Defer);
+    }
+    // onlyOperator
+    let caller = call.caller;
+    if caller != operator_of(call.sload(SLOT0)?) {
+        return Err(revert("caller is not the operator"));
+    }
+    let length_slot = U256::from(DEPOSIT_TX_IDS);
+    if c.idToReplace >= call.sload(length_slot)? {
+        return Err(revert("Invalid index"));
+    }
+    // `replacePrefix.length`: the slot alone (the compiler panics on an encoding the
+    // contract never writes: left to the bytecode).
+    let word = call.sload(U256::from(REPLACE_PREFIX))?;
+    let long = word.bit(0);
+    let len = if long {
+        word >> 1usize
+    } else {
+        U256::from(low_byte(word) >> 1)
+    };
+    if long != (len >= U256::from(32)) {
+        return Err(Exit::Defer);
+    }
+    if len.is_zero() {
+        return Err(revert("Replace script is not set"));
+    }
+    let prefix = load_bytes(call, DEPOSIT_PREFIX)?;
+    if prefix.len() < 34 {
+        return Err(Exit::Defer);
+    }
+    let amount = call.sload(DEPOSIT_AMOUNT)?;
+    let sats = u64::try_from(amount / U256::from(SAT_TO_WEI)).map_err(|_| Exit::Defer)?;
+    let tx = &c.replaceTx;
+    let (_, new_tx_id, script) =
+        verify_move_like_tx(call, tx, &c.proof, c.shaScriptPubkeys, &prefix, sats)?;
+    let processed = call.sload_mapping(new_tx_id, PROCESSED_TX_IDS)?;
+    if low_byte(processed) != 0 {
+        return Err(revert("txId already used to replace"));
+    }
+    call.sstore_mapping(
+        new_tx_id,
+        PROCESSED_TX_IDS,
+        (processed & !U256::from(0xff)) | U256::from(1),
+    )?;
+    let base = array_base(call, DEPOSIT_TX_IDS)?;
+    let at = base.wrapping_add(c.idToReplace);
+    let old_tx_id = B256::from(call.sload(at)?);
+    call.sstore(at, new_tx_id.into())?;
+    let prefix = load_bytes(call, REPLACE_PREFIX)?;
+    let suffix = load_bytes(call, REPLACE_SUFFIX)?;
+    let script = tx.witness.get(script.0..script.1).ok_or(Exit::Defer)?;
+    if script.len() != prefix.len() + 32 + suffix.len() {
+        return Err(revert("Invalid script length"));
+    }
+    let (head, rest) = script.split_at(prefix.len());
+    if head != prefix.as_slice() {
+        return Err(revert("Invalid replace script prefix"));
+    }
+    let (named, tail) = rest.split_at(32);
+    if tail != suffix.as_slice() {
+        return Err(revert("Invalid replace script suffix"));
+    }
+    if named != old_tx_id.as_slice() {
+        return Err(revert("Invalid txId to replace provided"));
+    }
+    let event = Bridge::DepositReplaced {
+        index: c.idToReplace,
+        oldTxId: old_tx_id,
+        newTxId: new_tx_id,
+    };
+    call.log(event.encode_log_data())?;
+    Ok(Bytes::new())
+}
+
+/// `_verifyMoveLikeTx`: the pieces well formed, the head clean, the wtxid proven in the
+/// witness tree of a recorded block, one input, a 64- or 65-byte signature and at least
+/// three witness items, the script-path signature valid under `prefix[2..34]`. Returns the
+/// wtxid, the txid, and where witness item 1 (the script, with its length prefix) lies in
+/// the witness piece.
+fn verify_move_like_tx<C: ContextTr>(
+    call: &mut Call<'_, C>,
+    tx: &Bridge::Transaction,
+    proof: &Bridge::MerkleProof,
+    sha_script_pubkeys: B256,
+    prefix: &[u8],
+    sats: u64,
+) -> Res<(B256, B256, (usize, usize))> {
     let parsed = parse(&tx.vin, &tx.vout, &tx.witness).map_err(|piece| {
         revert(match piece {
             Piece::Vin => "Vin is not properly formatted",
@@ -359,7 +495,6 @@ fn deposit<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::depositCall) -> Res
     })?;
     head_clean(&call.input)?;
     let (wtx_id, tx_id) = tx_hashes(call, tx)?;
-    let proof = &c.proof;
     call.access_account(LIGHT_CLIENT)?;
     let implementation = call.sload_at(LIGHT_CLIENT, EIP1967_IMPLEMENTATION_SLOT.into())?;
     if implementation != U256::from_be_slice(LIGHT_CLIENT_IMPL.as_slice()) {
@@ -407,12 +542,12 @@ fn deposit<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::depositCall) -> Res
         tx,
         &parsed,
         sats,
-        c.shaScriptPubkeys,
+        sha_script_pubkeys,
         script,
         leaf_version,
     )?;
     let mut message = [0u8; 128];
-    message[..32].copy_from_slice(&prefix[2..34]);
+    message[..32].copy_from_slice(prefix.get(2..34).ok_or(Exit::Defer)?);
     message[32..64].copy_from_slice(&sighash);
     message[64..].copy_from_slice(&sig[..64]);
     let (ok, output) = call
@@ -424,45 +559,7 @@ fn deposit<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::depositCall) -> Res
     if !(ok && output.as_ref() == U256::from(1).to_be_bytes::<32>().as_slice()) {
         return Err(revert("Invalid signature"));
     }
-
-    // processedTxIds[txId], depositTxIds.push(txId)
-    let tx_id_word: U256 = tx_id.into();
-    if !call.sload_mapping(tx_id, PROCESSED_TX_IDS)?.is_zero() {
-        return Err(revert("txId already spent"));
-    }
-    call.sstore_mapping(tx_id, PROCESSED_TX_IDS, U256::from(1))?;
-    let length_slot = U256::from(DEPOSIT_TX_IDS);
-    let deposit_id = call.sload(length_slot)?;
-    call.sstore(length_slot, deposit_id.wrapping_add(U256::from(1)))?;
-    let base = array_base(call, DEPOSIT_TX_IDS)?;
-    call.sstore(base.wrapping_add(deposit_id), tx_id_word)?;
-
-    let suffix = load_bytes(call, DEPOSIT_SUFFIX)?;
-    if script.len() != prefix.len() + 20 + suffix.len() {
-        return Err(revert("Invalid script length"));
-    }
-    let (head, rest) = script.split_at(prefix.len());
-    if head != prefix.as_slice() {
-        return Err(revert("Invalid deposit script"));
-    }
-    let (recipient, tail) = rest.split_at(20);
-    if tail != suffix.as_slice() {
-        return Err(revert("Invalid script suffix"));
-    }
-    let recipient = Address::from_slice(recipient);
-    if !call.pay(recipient, amount)? {
-        // The failed-deposit-vault path: the bytecode's.
-        return Err(Exit::Defer);
-    }
-    let event = Bridge::Deposit {
-        wtxId: wtx_id,
-        txId: tx_id,
-        recipient,
-        timestamp: call.timestamp(),
-        depositId: deposit_id,
-    };
-    call.log(event.encode_log_data())?;
-    Ok(Bytes::new())
+    Ok((wtx_id, tx_id, parsed.script))
 }
 
 /// The piece of a move transaction that is not well formed.
