@@ -1895,6 +1895,27 @@ fn native_floor(call: &Call) -> Option<u64> {
     if to != BRIDGE && to != BRIDGE_IMPL {
         return None;
     }
+    // The script setters' floor counts the slots they write (here without the old values'
+    // slots they clear, a stricter check).
+    let slots = |v: &[u8]| {
+        if v.len() > 31 {
+            1 + v.len().div_ceil(32) as u64
+        } else {
+            1
+        }
+    };
+    if let Ok(c) = Br::initializeCall::abi_decode(data) {
+        let written = 5 + slots(&c._depositPrefix) + slots(&c._depositSuffix);
+        return Some(gas::script_setter_gas_floor(data.len(), written, 0));
+    }
+    if let Ok(c) = Br::setDepositScriptCall::abi_decode(data) {
+        let written = slots(&c._depositPrefix) + slots(&c._depositSuffix);
+        return Some(gas::script_setter_gas_floor(data.len(), written, 0));
+    }
+    if let Ok(c) = Br::setReplaceScriptCall::abi_decode(data) {
+        let written = slots(&c._replacePrefix) + slots(&c._replaceSuffix);
+        return Some(gas::script_setter_gas_floor(data.len(), written, 0));
+    }
     Some(if data.starts_with(&Br::depositCall::SELECTOR) {
         gas::deposit_gas_floor(data.len())
     } else if let Ok(c) = Br::batchWithdrawCall::abi_decode(data) {
@@ -2464,6 +2485,22 @@ fn deposit_params_txid(name: &str) -> U256 {
     U256::from_be_bytes(sha256d::Hash::hash(&b).to_byte_array())
 }
 
+/// `initialize` with the regtest deposit script cut or padded to `prefix_len` bytes.
+fn bridge_init(amount: U256, prefix_len: usize) -> Vec<u8> {
+    let key = DepositSigner::from_secret(&[7u8; 32])
+        .expect("signer")
+        .aggregated_key();
+    let template = ScriptTemplate::deposit(&key);
+    let mut prefix = template.prefix.clone();
+    prefix.resize(prefix_len, 0x75);
+    Br::initializeCall {
+        _depositPrefix: prefix.into(),
+        _depositSuffix: template.suffix.into(),
+        _depositAmount: amount,
+    }
+    .abi_encode()
+}
+
 fn word_of(address: Address) -> Vec<u8> {
     U256::from_be_slice(address.as_slice())
         .to_be_bytes::<32>()
@@ -2533,7 +2570,7 @@ fn bridge_calls() -> Vec<(Call, Expect, Path)> {
     dirty_head[4 + 0x60 + 31] = 1; // version's low byte
     let mut calls: Vec<(Call, Expect, Path)> = start
         .into_iter()
-        .zip([Path::Native, Path::Native, Path::Bytecode])
+        .zip([Path::Native, Path::Native, Path::Native])
         .map(|(c, p)| (c, Expect::Ok, p))
         .collect();
     // The light client's own calls are not the Bridge's: only the last of the three counts.
@@ -2565,7 +2602,7 @@ fn bridge_calls() -> Vec<(Call, Expect, Path)> {
                 bridge_fixture().start[2].data.clone(),
             ),
             Expect::Reverts("Contract is already initialized"),
-            Bytecode,
+            Native,
         ),
         // deposit: callers, replay, format, inclusion, signature, pause
         (
@@ -2726,7 +2763,38 @@ fn bridge_calls() -> Vec<(Call, Expect, Path)> {
             Expect::Reverts("Replace script is not set"),
             Native,
         ),
-        (to_bridge(OWNER, set_replace_script()), Expect::Ok, Bytecode),
+        (
+            to_bridge(ALICE, set_replace_script()),
+            unauthorized(ALICE),
+            Native,
+        ),
+        (
+            to_bridge(OWNER, {
+                let mut c =
+                    Br::setReplaceScriptCall::abi_decode(&set_replace_script()).expect("decode");
+                let mut p = c._replacePrefix.to_vec();
+                p[5] ^= 1;
+                c._replacePrefix = p.into();
+                c.abi_encode()
+            }),
+            Expect::Reverts(
+                "Replace prefix must contain the same aggregated key as deposit prefix",
+            ),
+            Native,
+        ),
+        (
+            to_bridge(
+                OWNER,
+                Br::setReplaceScriptCall {
+                    _replacePrefix: vec![0x22; 33].into(),
+                    _replaceSuffix: Bytes::new(),
+                }
+                .abi_encode(),
+            ),
+            Expect::Reverts("Replace script must be longer than 34 bytes"),
+            Native,
+        ),
+        (to_bridge(OWNER, set_replace_script()), Expect::Ok, Native),
         (
             to_bridge(ALICE, replace_call("replace ALICE's", 1).abi_encode()),
             Expect::Reverts("caller is not the operator"),
@@ -3072,6 +3140,130 @@ fn bridge_calls() -> Vec<(Call, Expect, Path)> {
                 }
                 .abi_encode(),
             ),
+            Native,
+        ),
+        // initialize, on the (uninitialized) implementation's own storage
+        (
+            Call::new(BOB, BRIDGE_IMPL, bridge_init(U256::from(ETHER), 45)),
+            Expect::Reverts("caller is not the system caller"),
+            Native,
+        ),
+        (
+            Call::new(SYSTEM_CALLER, BRIDGE_IMPL, bridge_init(U256::ZERO, 45)),
+            Expect::Reverts("Deposit amount cannot be 0"),
+            Native,
+        ),
+        (
+            Call::new(
+                SYSTEM_CALLER,
+                BRIDGE_IMPL,
+                bridge_init(U256::from(ETHER), 33),
+            ),
+            Expect::Reverts("Deposit script must be longer than 34 bytes"),
+            Native,
+        ),
+        (
+            Call::new(
+                SYSTEM_CALLER,
+                BRIDGE_IMPL,
+                bridge_init(U256::from(ETHER + 1), 45),
+            ),
+            Expect::Reverts("Deposit amount must have valid satoshi value"),
+            Native,
+        ),
+        (
+            Call::new(
+                SYSTEM_CALLER,
+                BRIDGE_IMPL,
+                bridge_init(U256::from(u64::MAX) * U256::from(20_000_000_000u64), 45),
+            ),
+            Expect::Reverts("Deposit amount divided by SAT_TO_WEI must fit in uint64"),
+            Native,
+        ),
+        (
+            Call::new(
+                SYSTEM_CALLER,
+                BRIDGE_IMPL,
+                bridge_init(U256::from(240u64 * 10_000_000_000), 45),
+            ),
+            Expect::Reverts("Deposit amount must exceed the payout anchor amount"),
+            Native,
+        ),
+        (
+            Call::new(
+                SYSTEM_CALLER,
+                BRIDGE_IMPL,
+                bridge_init(U256::from(ETHER), 70),
+            ),
+            Expect::Ok,
+            Native,
+        ),
+        (
+            Call::new(ALICE, BRIDGE_IMPL, Br::depositPrefixCall {}.abi_encode()),
+            Expect::Ok,
+            Native,
+        ),
+        // setDepositScript: long and short values, the old data slots cleared
+        (
+            to_bridge(
+                ALICE,
+                Br::setDepositScriptCall {
+                    _depositPrefix: vec![0x22; 40].into(),
+                    _depositSuffix: Bytes::new(),
+                }
+                .abi_encode(),
+            ),
+            unauthorized(ALICE),
+            Native,
+        ),
+        (
+            to_bridge(
+                BOB,
+                Br::setDepositScriptCall {
+                    _depositPrefix: vec![0x22; 33].into(),
+                    _depositSuffix: Bytes::new(),
+                }
+                .abi_encode(),
+            ),
+            Expect::Reverts("Deposit script must be longer than 34 bytes"),
+            Native,
+        ),
+        (
+            to_bridge(
+                BOB,
+                Br::setDepositScriptCall {
+                    _depositPrefix: vec![0x23; 100].into(),
+                    _depositSuffix: vec![0x51; 70].into(),
+                }
+                .abi_encode(),
+            ),
+            Expect::Ok,
+            Native,
+        ),
+        (
+            to_bridge(
+                BOB,
+                Br::setDepositScriptCall {
+                    _depositPrefix: vec![0x24; 34].into(),
+                    _depositSuffix: vec![0x68].into(),
+                }
+                .abi_encode(),
+            ),
+            Expect::Ok,
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::depositSuffixCall {}.abi_encode()),
+            Expect::Returns(Br::depositSuffixCall::abi_encode_returns(
+                &vec![0x68].into(),
+            )),
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::getAggregatedKeyCall {}.abi_encode()),
+            Expect::Returns(Br::getAggregatedKeyCall::abi_encode_returns(
+                &vec![0x24; 32].into(),
+            )),
             Native,
         ),
     ]);

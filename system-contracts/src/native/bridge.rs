@@ -8,9 +8,9 @@
 //!
 //! `deposit`, `withdraw`, `batchWithdraw`, `pause`, `unpause`, `setOperator`,
 //! `setFailedDepositVault`, `setOptimisticWithdrawAmountSats`, the ownership functions and
-//! every view, `replaceDeposit`. The rest — `initialize`, `setDepositScript`,
-//! `setReplaceScript`, `safeWithdraw` — and any calldata the generated bindings cannot decode
-//! run as the implementation's bytecode ([`Exit::Defer`]), which is the reference.
+//! every view, `replaceDeposit`, `initialize`, `setDepositScript` and `setReplaceScript`.
+//! `safeWithdraw` and any calldata the generated bindings cannot decode run as the
+//! implementation's bytecode ([`Exit::Defer`]), which is the reference.
 //!
 //! # `deposit`
 //!
@@ -38,7 +38,9 @@
 //!
 //! A native Bridge call runs only with at least its floor —
 //! [`gas::deposit_gas_floor`] for `deposit`, [`gas::batch_withdraw_gas_floor`] for
-//! `batchWithdraw`, [`gas::BRIDGE_CALL_FLOOR`] for the rest — a bound on what the bytecode
+//! `batchWithdraw`, [`gas::script_setter_gas_floor`] for `initialize` and the script setters
+//! (known once the old scripts' lengths are read), [`gas::BRIDGE_CALL_FLOOR`] for the rest —
+//! a bound on what the bytecode
 //! can spend on the same call: with less, the bytecode runs it, so that running out of gas
 //! (in the Bridge or, under the 63/64 rule, in one of its calls) happens exactly where it
 //! happens in Solidity mode. Above the floor the native call charges the schedule of
@@ -105,6 +107,10 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
     let floor = match &decoded {
         Calls::deposit(_) => gas::deposit_gas_floor(call.input.len()),
         Calls::batchWithdraw(c) => gas::batch_withdraw_gas_floor(c.txIds.len()),
+        // Checked again once the old scripts' lengths are known.
+        Calls::initialize(_) | Calls::setDepositScript(_) | Calls::setReplaceScript(_) => {
+            gas::script_setter_gas_floor(call.input.len(), 0, 0)
+        }
         _ => gas::BRIDGE_CALL_FLOOR,
     };
     if call.limit() < floor {
@@ -319,11 +325,216 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
                 })),
             }
         }
-        Calls::initialize(_)
-        | Calls::setDepositScript(_)
-        | Calls::setReplaceScript(_)
-        | Calls::safeWithdraw(_) => Err(Exit::Defer),
+        Calls::initialize(c) => initialize(call, &c),
+        Calls::setDepositScript(c) => {
+            vault::only_owner(call)?;
+            if c._depositPrefix.len() < 34 {
+                return Err(revert("Deposit script must be longer than 34 bytes"));
+            }
+            let slots = store_bytes(call, DEPOSIT_PREFIX, &c._depositPrefix)?
+                + store_bytes(call, DEPOSIT_SUFFIX, &c._depositSuffix)?;
+            let event = Bridge::DepositScriptUpdate {
+                depositPrefix: c._depositPrefix,
+                depositSuffix: c._depositSuffix,
+            };
+            call.log(event.encode_log_data())?;
+            script_setter_floor(call, slots)?;
+            Ok(Bytes::new())
+        }
+        Calls::setReplaceScript(c) => {
+            vault::only_owner(call)?;
+            let key = c
+                ._replacePrefix
+                .get(2..34)
+                .ok_or_else(|| revert("Replace script must be longer than 34 bytes"))?;
+            // getAggregatedKey(): depositPrefix.slice(2, 32)
+            let prefix = load_bytes(call, DEPOSIT_PREFIX)?;
+            let Some(aggregated) = prefix.get(2..34) else {
+                return Err(error(Bridge::SliceOutOfBounds {
+                    start: U256::from(2),
+                    length: U256::from(32),
+                    size: U256::from(prefix.len()),
+                }));
+            };
+            if key != aggregated {
+                return Err(revert(
+                    "Replace prefix must contain the same aggregated key as deposit prefix",
+                ));
+            }
+            let slots = store_bytes(call, REPLACE_PREFIX, &c._replacePrefix)?
+                + store_bytes(call, REPLACE_SUFFIX, &c._replaceSuffix)?;
+            let event = Bridge::ReplaceScriptUpdate {
+                replacePrefix: c._replacePrefix,
+                replaceSuffix: c._replaceSuffix,
+            };
+            call.log(event.encode_log_data())?;
+            script_setter_floor(call, slots)?;
+            Ok(Bytes::new())
+        }
+        Calls::safeWithdraw(_) => Err(Exit::Defer),
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Set-up
+// ---------------------------------------------------------------------------------------
+
+fn initialize<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::initializeCall) -> Res<Bytes> {
+    if call.caller != SYSTEM_CALLER {
+        return Err(revert("caller is not the system caller"));
+    }
+    let slot0 = call.sload(SLOT0)?;
+    if low_byte(slot0) != 0 {
+        return Err(revert("Contract is already initialized"));
+    }
+    let amount = c._depositAmount;
+    let sat = U256::from(SAT_TO_WEI);
+    if amount.is_zero() {
+        return Err(revert("Deposit amount cannot be 0"));
+    }
+    if c._depositPrefix.len() < 34 {
+        return Err(revert("Deposit script must be longer than 34 bytes"));
+    }
+    if !(amount % sat).is_zero() {
+        return Err(revert("Deposit amount must have valid satoshi value"));
+    }
+    let sats = amount / sat;
+    if sats > U256::from(u64::MAX) {
+        return Err(revert(
+            "Deposit amount divided by SAT_TO_WEI must fit in uint64",
+        ));
+    }
+    if sats <= U256::from(PAYOUT_ANCHOR_OUTPUT_AMOUNT) {
+        return Err(revert(
+            "Deposit amount must exceed the payout anchor amount",
+        ));
+    }
+    call.sstore(SLOT0, (slot0 & !U256::from(0xff)) | U256::from(1))?;
+    let slots = store_bytes(call, DEPOSIT_PREFIX, &c._depositPrefix)?
+        + store_bytes(call, DEPOSIT_SUFFIX, &c._depositSuffix)?;
+    call.sstore(DEPOSIT_AMOUNT, amount)?;
+    let optimistic = sats - U256::from(PAYOUT_ANCHOR_OUTPUT_AMOUNT);
+    call.sstore(OPTIMISTIC_WITHDRAW_AMOUNT_SATS, optimistic)?;
+    let word = call.sload(SLOT0)?;
+    let mask = (U256::MAX >> 96usize) << 8usize;
+    let operator = (word & !mask) | (vault::address_word(SYSTEM_CALLER) << 8usize);
+    call.sstore(SLOT0, operator)?;
+    let vault_address = btc_evm_bindings::FAILED_DEPOSIT_VAULT;
+    vault::set_address(call, FAILED_DEPOSIT_VAULT, vault_address)?;
+    let events = [
+        Bridge::OperatorUpdated {
+            oldOperator: Address::ZERO,
+            newOperator: SYSTEM_CALLER,
+        }
+        .encode_log_data(),
+        Bridge::DepositScriptUpdate {
+            depositPrefix: c._depositPrefix.clone(),
+            depositSuffix: c._depositSuffix.clone(),
+        }
+        .encode_log_data(),
+        Bridge::FailedDepositVaultUpdated {
+            oldVault: Address::ZERO,
+            newVault: vault_address,
+        }
+        .encode_log_data(),
+        Bridge::OptimisticWithdrawAmountSet { amount: optimistic }.encode_log_data(),
+    ];
+    for event in events {
+        call.log(event)?;
+    }
+    // initialized, amount, optimistic amount, operator, vault: five more slots.
+    script_setter_floor(
+        call,
+        slots
+            + StoredSlots {
+                written: 5,
+                cleared: 0,
+            },
+    )?;
+    Ok(Bytes::new())
+}
+
+/// The slots a `bytes` store wrote and cleared.
+#[derive(Clone, Copy, Debug, Default)]
+struct StoredSlots {
+    written: u64,
+    cleared: u64,
+}
+
+impl core::ops::Add for StoredSlots {
+    type Output = StoredSlots;
+    fn add(self, other: StoredSlots) -> StoredSlots {
+        StoredSlots {
+            written: self.written + other.written,
+            cleared: self.cleared + other.cleared,
+        }
+    }
+}
+
+/// The floor of `initialize`, `setDepositScript` and `setReplaceScript`, known once the
+/// old values' lengths are read ([`gas::script_setter_gas_floor`]): with less gas than that
+/// the call goes to the bytecode, whatever it did natively so far (undone).
+fn script_setter_floor<C: ContextTr>(call: &mut Call<'_, C>, slots: StoredSlots) -> Res<()> {
+    let floor = gas::script_setter_gas_floor(call.input.len(), slots.written, slots.cleared);
+    if call.limit() < floor {
+        Err(Exit::Defer)
+    } else {
+        Ok(())
+    }
+}
+
+/// `bytes storage = bytes calldata` as the compiler copies it: the old long value's data
+/// slots past the new length cleared, the data words written (the last one zero-padded), the
+/// slot set to 2·length + 1; a short value (at most 31 bytes) inline with 2·length.
+fn store_bytes<C: ContextTr>(call: &mut Call<'_, C>, slot: u64, data: &[u8]) -> Res<StoredSlots> {
+    if data.len() > MAX_STORED_BYTES {
+        return Err(Exit::Defer);
+    }
+    let slot_key = U256::from(slot);
+    let old = call.sload(slot_key)?;
+    let long = old.bit(0);
+    let old_len = if long {
+        old >> 1usize
+    } else {
+        U256::from(low_byte(old) >> 1)
+    };
+    if long != (old_len >= U256::from(32)) {
+        // The compiler panics on an encoding the contract never writes.
+        return Err(Exit::Defer);
+    }
+    let old_len = usize::try_from(old_len)
+        .ok()
+        .filter(|&l| l <= MAX_STORED_BYTES)
+        .ok_or(Exit::Defer)?;
+    let new_words = data.len().div_ceil(32);
+    let mut slots = StoredSlots {
+        written: 1,
+        cleared: 0,
+    };
+    if old_len > 31 {
+        let base = array_base(call, slot)?;
+        let keep = if data.len() < 32 { 0 } else { new_words };
+        for i in keep..old_len.div_ceil(32) {
+            call.sstore(base.wrapping_add(U256::from(i)), U256::ZERO)?;
+            slots.cleared += 1;
+        }
+    }
+    if data.len() > 31 {
+        let base = array_base(call, slot)?;
+        for (i, chunk) in data.chunks(32).enumerate() {
+            let mut word = [0u8; 32];
+            word[..chunk.len()].copy_from_slice(chunk);
+            call.sstore(base.wrapping_add(U256::from(i)), U256::from_be_bytes(word))?;
+            slots.written += 1;
+        }
+        call.sstore(slot_key, U256::from(data.len() * 2 + 1))?;
+    } else {
+        let mut word = [0u8; 32];
+        word[..data.len()].copy_from_slice(data);
+        word[31] = (data.len() * 2) as u8;
+        call.sstore(slot_key, U256::from_be_bytes(word))?;
+    }
+    Ok(slots)
 }
 
 // ---------------------------------------------------------------------------------------

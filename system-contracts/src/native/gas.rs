@@ -23,7 +23,8 @@
 //!
 //! A native call runs only when it is given at least its floor
 //! ([`light_client_gas_floor`], [`FEE_VAULT_CALL_FLOOR`], and for the Bridge
-//! [`deposit_gas_floor`], [`batch_withdraw_gas_floor`], [`BRIDGE_CALL_FLOOR`]): a bound on
+//! [`deposit_gas_floor`], [`batch_withdraw_gas_floor`], [`script_setter_gas_floor`],
+//! [`BRIDGE_CALL_FLOOR`]): a bound on
 //! what the bytecode spends on the same call, checked against it by `tests/native_diff.rs`
 //! on every call the native twin answers. With less, the implementation's bytecode runs the
 //! call, as in Solidity mode. So a call that runs out of gas as bytecode (or that a caller's
@@ -79,6 +80,15 @@ pub const BRIDGE_CALL_FLOOR: u64 = 150_000;
 pub const fn batch_withdraw_gas_floor(n: usize) -> u64 {
     let n = if n == 0 { 1 } else { n as u64 };
     BRIDGE_CALL_FLOOR.saturating_mul(n)
+}
+
+/// The least gas a native Bridge `initialize`, `setDepositScript` or `setReplaceScript`
+/// with `calldata_len` bytes of calldata, writing `written` storage slots and clearing
+/// `cleared` (the old scripts' data past the new length), runs with: 100,000, 25,000 per slot
+/// written, 6,000 per slot cleared and 50 per calldata byte, a bound on the bytecode's cost
+/// (a new slot costs it 22,100, a cleared one 5,000, plus the loop).
+pub const fn script_setter_gas_floor(calldata_len: usize, written: u64, cleared: u64) -> u64 {
+    100_000 + 25_000 * written + 6_000 * cleared + 50 * calldata_len as u64
 }
 
 /// The least gas a native Bridge `deposit` runs with, for `calldata_len` bytes of calldata:
