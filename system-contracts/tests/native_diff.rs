@@ -1918,6 +1918,8 @@ fn native_floor(call: &Call) -> Option<u64> {
     }
     Some(if data.starts_with(&Br::depositCall::SELECTOR) {
         gas::deposit_gas_floor(data.len())
+    } else if data.starts_with(&Br::safeWithdrawCall::SELECTOR) {
+        gas::safe_withdraw_gas_floor(data.len())
     } else if let Ok(c) = Br::batchWithdrawCall::abi_decode(data) {
         gas::batch_withdraw_gas_floor(c.txIds.len())
     } else {
@@ -1932,6 +1934,8 @@ struct BridgeFixture {
     start: Vec<Call>,
     /// `deposit` calls: by name, for the transactions of the block.
     deposits: Vec<(&'static str, Br::depositCall)>,
+    /// `safeWithdraw` calls: by name, against the prepare transaction of the block.
+    safe: Vec<(&'static str, Br::safeWithdrawCall)>,
 }
 
 /// The recipients of the valid deposits: funded, never funded, with code, reverting.
@@ -2028,13 +2032,18 @@ fn bridge_fixture() -> &'static BridgeFixture {
             let (tx, prevout) = sign_replace(&old, n);
             txs.push((name, tx, vec![prevout]));
         }
+        let prepare = prepare_tx();
         let block = mine_block(
             BlockHash::all_zeros(),
             1,
             1_700_000_000,
-            txs.iter().map(|(_, tx, _)| tx.clone()).collect(),
+            txs.iter()
+                .map(|(_, tx, _)| tx.clone())
+                .chain([prepare.clone()])
+                .collect(),
         )
         .expect("mine");
+        let safe = safe_withdrawals(&block, &prepare);
         let wtxids: Vec<Wtxid> = block.txdata.iter().map(|t| t.compute_wtxid()).collect();
         let root = witness_root(&wtxids).expect("witness root");
         let block_info = Lc::setBlockInfoCall {
@@ -2044,6 +2053,7 @@ fn bridge_fixture() -> &'static BridgeFixture {
         };
         let deposits = txs
             .iter()
+            .filter(|(_, tx, _)| tx.compute_txid() != prepare.compute_txid())
             .map(|(name, tx, scripts)| {
                 let params =
                     deposit_params(&block, 1, &tx.compute_txid(), scripts).expect("params");
@@ -2062,8 +2072,156 @@ fn bridge_fixture() -> &'static BridgeFixture {
                 Call::new(SYSTEM_CALLER, BRIDGE, bridge_init.abi_encode()),
             ],
             deposits,
+            safe,
         }
     })
+}
+
+/// The regtest key `[7; 32]`.
+fn regtest_keypair() -> bitcoin::secp256k1::Keypair {
+    let secp = bitcoin::secp256k1::Secp256k1::new();
+    bitcoin::secp256k1::Keypair::from_seckey_slice(&secp, &[7u8; 32]).expect("key")
+}
+
+/// A user's prepare transaction: output 0 a key-path P2TR output whose output key is the
+/// regtest key, output 1 not P2TR.
+fn prepare_tx() -> bitcoin::Transaction {
+    let key = regtest_keypair().x_only_public_key().0;
+    let p2tr = ScriptBuf::new_p2tr_tweaked(
+        bitcoin::key::TweakedPublicKey::dangerous_assume_tweaked(key),
+    );
+    bitcoin::Transaction {
+        version: bitcoin::transaction::Version::TWO,
+        lock_time: bitcoin::absolute::LockTime::ZERO,
+        input: vec![bitcoin::TxIn {
+            previous_output: OutPoint::new(Txid::from_raw_hash(sha256d::Hash::hash(b"p")), 3),
+            script_sig: ScriptBuf::from_bytes(vec![0x51]),
+            sequence: bitcoin::Sequence::MAX,
+            witness: bitcoin::Witness::new(),
+        }],
+        output: vec![
+            bitcoin::TxOut {
+                value: Amount::from_sat(100_000),
+                script_pubkey: p2tr,
+            },
+            bitcoin::TxOut {
+                value: Amount::from_sat(5_000),
+                script_pubkey: ScriptBuf::from_bytes(vec![0x00, 0x14, 0x11, 0x22]),
+            },
+        ],
+    }
+}
+
+/// `safeWithdraw` calls against `prepare` (in `block`, recorded at height 1): a valid one
+/// (a payout of `optimisticWithdrawAmountSats` to a P2WPKH script, signed
+/// SIGHASH_SINGLE|ANYONECANPAY by the output key) and broken ones.
+fn safe_withdrawals(
+    block: &bitcoin::block::Block,
+    prepare: &bitcoin::Transaction,
+) -> Vec<(&'static str, Br::safeWithdrawCall)> {
+    use bitcoin::secp256k1::{Message, Secp256k1};
+    use btc_evm_system_contracts::bitcoin::deposit::TxPieces;
+    use btc_evm_system_contracts::bitcoin::sighash::safe_withdraw_sighash;
+    let secp = Secp256k1::new();
+    let keypair = regtest_keypair();
+    let txids: Vec<sha256d::Hash> = block
+        .txdata
+        .iter()
+        .map(|t| t.compute_txid().to_raw_hash())
+        .collect();
+    let index = txids
+        .iter()
+        .position(|t| *t == prepare.compute_txid().to_raw_hash())
+        .expect("in block");
+    let nodes = MerkleProof::build(&txids, index).expect("proof").to_bytes();
+    let header = bitcoin::consensus::serialize(&block.header);
+    let address = vec![0x00, 0x14, 0xab, 0xcd];
+    let payout = |vout: u32, value: u64, type_byte: Option<u8>| {
+        let mut tx = bitcoin::Transaction {
+            version: bitcoin::transaction::Version::TWO,
+            lock_time: bitcoin::absolute::LockTime::ZERO,
+            input: vec![bitcoin::TxIn {
+                previous_output: OutPoint::new(prepare.compute_txid(), vout),
+                script_sig: ScriptBuf::new(),
+                sequence: bitcoin::Sequence::MAX,
+                witness: bitcoin::Witness::new(),
+            }],
+            output: vec![bitcoin::TxOut {
+                value: Amount::from_sat(value),
+                script_pubkey: ScriptBuf::from_bytes(address.clone()),
+            }],
+        };
+        let spent = prepare.output[vout as usize % 2].clone();
+        let sighash = safe_withdraw_sighash(&tx, &spent).expect("sighash");
+        let signature =
+            secp.sign_schnorr_no_aux_rand(&Message::from_digest(sighash.to_byte_array()), &keypair);
+        let mut sig = signature.serialize().to_vec();
+        if let Some(t) = type_byte {
+            sig.push(t);
+        }
+        tx.input[0].witness = bitcoin::Witness::from_slice(&[sig]);
+        tx
+    };
+    let pieces = |tx: &bitcoin::Transaction| {
+        let p = TxPieces::split(tx);
+        Br::Transaction {
+            version: p.version.into(),
+            flag: p.flag.into(),
+            vin: p.vin.into(),
+            vout: p.vout.into(),
+            witness: p.witness.into(),
+            locktime: p.locktime.into(),
+        }
+    };
+    let call = |payout_tx: &bitcoin::Transaction| Br::safeWithdrawCall {
+        prepareTx: pieces(prepare),
+        prepareProof: Br::MerkleProof {
+            intermediateNodes: nodes.clone().into(),
+            blockHeight: U256::from(1),
+            index: U256::from(index),
+        },
+        payoutTx: pieces(payout_tx),
+        blockHeader: header.clone().into(),
+        withdrawalAddressPubKey: address.clone().into(),
+    };
+    let sats = (ETHER / 10_000_000_000) as u64 - 240;
+    let valid = call(&payout(0, sats, Some(0x83)));
+    let mut wrong_header = valid.clone();
+    wrong_header.blockHeader = {
+        let mut h = header.clone();
+        h[70] ^= 1;
+        h.into()
+    };
+    let mut wrong_address = valid.clone();
+    wrong_address.withdrawalAddressPubKey = vec![0x51].into();
+    let mut wrong_proof = valid.clone();
+    wrong_proof.prepareProof.index = U256::from(index + 1);
+    vec![
+        ("valid", valid),
+        ("SIGHASH_ALL type byte", call(&payout(0, sats, Some(0x01)))),
+        ("64-byte signature", call(&payout(0, sats, None))),
+        ("payout value", call(&payout(0, sats + 1, Some(0x83)))),
+        (
+            "spends a non-P2TR output",
+            call(&payout(1, sats, Some(0x83))),
+        ),
+        (
+            "spends a missing output",
+            call(&payout(7, sats, Some(0x83))),
+        ),
+        ("header changed", wrong_header),
+        ("address differs", wrong_address),
+        ("proof index", wrong_proof),
+    ]
+}
+
+fn safe_named(name: &str) -> Br::safeWithdrawCall {
+    bridge_fixture()
+        .safe
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, c)| c.clone())
+        .expect("fixture safeWithdraw")
 }
 
 /// A replacement transaction signed by the regtest key `[7; 32]`: one input spending the
@@ -2378,8 +2536,53 @@ fn bridge_call() -> BoxedStrategy<Call> {
         });
     let set_replace = prop_oneof![Just(OWNER), Just(ALICE)]
         .prop_map(|from| Call::new(from, BRIDGE, set_replace_script()));
+    let n_safe = bridge_fixture().safe.len();
+    let safe = (
+        prop_oneof![3 => Just(0usize), 2 => 0..n_safe],
+        any_value(),
+        prop_oneof![Just(ALICE), Just(BOB)],
+        prop_oneof![4 => Just(None), 1 => any::<(u8, u16)>().prop_map(Some)],
+    )
+        .prop_map(|(i, value, from, flip)| {
+            let mut c = bridge_fixture().safe[i].1.clone();
+            let flip_in = |b: &mut Bytes, at: u16| {
+                let mut v = b.to_vec();
+                if !v.is_empty() {
+                    let i = usize::from(at) % v.len();
+                    v[i] ^= 1;
+                }
+                *b = v.into();
+            };
+            let mut data = None;
+            if let Some((which, at)) = flip {
+                match which % 8 {
+                    0 => flip_in(&mut c.prepareTx.vin, at),
+                    1 => flip_in(&mut c.prepareTx.vout, at),
+                    2 => flip_in(&mut c.payoutTx.vin, at),
+                    3 => flip_in(&mut c.payoutTx.vout, at),
+                    4 => flip_in(&mut c.payoutTx.witness, at),
+                    5 => flip_in(&mut c.prepareProof.intermediateNodes, at),
+                    6 => c.payoutTx.flag.0[0] ^= 1,
+                    _ => {
+                        // a dirty low byte in a head word of payoutTx or prepareTx
+                        let mut d = c.abi_encode();
+                        let arg = if at % 2 == 0 { 0 } else { 2 };
+                        let offset = U256::from_be_slice(&d[4 + 32 * arg..4 + 32 * arg + 32]);
+                        let base = 4 + offset.to::<usize>();
+                        let field = [0, 0x20, 0xa0][usize::from(at) % 3];
+                        d[base + field + 31] = 1;
+                        data = Some(d);
+                    }
+                }
+            }
+            Call {
+                value,
+                ..Call::new(from, BRIDGE, data.unwrap_or_else(|| c.abi_encode()))
+            }
+        });
     prop_oneof![
         6 => deposit_strategy(),
+        3 => safe,
         3 => replace,
         1 => set_replace,
         3 => withdraw,
@@ -2982,6 +3185,100 @@ fn bridge_calls() -> Vec<(Call, Expect, Path)> {
         ),
         (batch(3, false, one * U256::from(3)), Expect::Ok, Native),
         (batch(0, false, U256::ZERO), Expect::Ok, Native),
+        // safeWithdraw
+        (
+            Call {
+                value: one,
+                ..Call::new(ALICE, BRIDGE_IMPL, safe_named("valid").abi_encode())
+            },
+            Expect::Reverts("Bridge is not initialized"),
+            Native,
+        ),
+        (
+            to_bridge(ALICE, safe_named("valid").abi_encode()),
+            Expect::Reverts("Invalid withdraw amount"),
+            Native,
+        ),
+        (
+            Call {
+                value: one,
+                ..to_bridge(ALICE, safe_named("valid").abi_encode())
+            },
+            Expect::Ok,
+            Native,
+        ),
+        (
+            Call {
+                value: one,
+                ..to_bridge(BOB, safe_named("valid").abi_encode())
+            },
+            Expect::Reverts("UTXO already used"),
+            Native,
+        ),
+        (
+            Call {
+                value: one,
+                ..to_bridge(ALICE, safe_named("SIGHASH_ALL type byte").abi_encode())
+            },
+            Expect::Reverts("Invalid sighash type"),
+            Native,
+        ),
+        (
+            Call {
+                value: one,
+                ..to_bridge(ALICE, safe_named("64-byte signature").abi_encode())
+            },
+            Expect::Reverts("Invalid signature length"),
+            Native,
+        ),
+        (
+            Call {
+                value: one,
+                ..to_bridge(ALICE, safe_named("payout value").abi_encode())
+            },
+            Expect::Reverts("Payout output value does not match optimistic withdraw amount"),
+            Native,
+        ),
+        (
+            Call {
+                value: one,
+                ..to_bridge(ALICE, safe_named("spends a non-P2TR output").abi_encode())
+            },
+            Expect::Reverts("Invalid spent output length"),
+            Native,
+        ),
+        (
+            Call {
+                value: one,
+                ..to_bridge(ALICE, safe_named("spends a missing output").abi_encode())
+            },
+            Expect::Reverts("Invalid spent output index"),
+            Native,
+        ),
+        (
+            Call {
+                value: one,
+                ..to_bridge(ALICE, safe_named("header changed").abi_encode())
+            },
+            Expect::Reverts("Invalid block header"),
+            Native,
+        ),
+        (
+            Call {
+                value: one,
+                ..to_bridge(ALICE, safe_named("address differs").abi_encode())
+            },
+            Expect::Reverts("Invalid payout output script pubkey"),
+            Native,
+        ),
+        (
+            Call {
+                value: one,
+                ..to_bridge(ALICE, safe_named("proof index").abi_encode())
+            },
+            Expect::Reverts("Transaction is not in block"),
+            Native,
+        ),
         (
             Call {
                 value: one,

@@ -284,7 +284,7 @@ pub fn run(mode: ContractMode) -> Result<DemoReport, DemoError> {
             "btc-evm demo, system contracts: Solidity bytecode (light client, fee vaults, Bridge)"
         }
         ContractMode::Native => {
-            "btc-evm demo, system contracts: native Rust light client and fee vaults, and the native Bridge (its safeWithdraw runs as Solidity bytecode)"
+            "btc-evm demo, system contracts: native Rust light client and fee vaults, and the native Bridge"
         }
     });
     let signer = DepositSigner::from_secret(&[0x5e; 32]).step("deposit key")?;

@@ -8,9 +8,10 @@
 //!
 //! `deposit`, `withdraw`, `batchWithdraw`, `pause`, `unpause`, `setOperator`,
 //! `setFailedDepositVault`, `setOptimisticWithdrawAmountSats`, the ownership functions and
-//! every view, `replaceDeposit`, `initialize`, `setDepositScript` and `setReplaceScript`.
-//! `safeWithdraw` and any calldata the generated bindings cannot decode run as the
-//! implementation's bytecode ([`Exit::Defer`]), which is the reference.
+//! every view, `replaceDeposit`, `initialize`, `setDepositScript`, `setReplaceScript` and
+//! `safeWithdraw` (its transactions parsed with the rules of `BitcoinTx.sol`). Calldata the
+//! generated bindings cannot decode runs as the implementation's bytecode
+//! ([`Exit::Defer`]), which is the reference.
 //!
 //! # `deposit`
 //!
@@ -107,6 +108,7 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
     let floor = match &decoded {
         Calls::deposit(_) => gas::deposit_gas_floor(call.input.len()),
         Calls::batchWithdraw(c) => gas::batch_withdraw_gas_floor(c.txIds.len()),
+        Calls::safeWithdraw(_) => gas::safe_withdraw_gas_floor(call.input.len()),
         // Checked again once the old scripts' lengths are known.
         Calls::initialize(_) | Calls::setDepositScript(_) | Calls::setReplaceScript(_) => {
             gas::script_setter_gas_floor(call.input.len(), 0, 0)
@@ -371,7 +373,7 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
             script_setter_floor(call, slots)?;
             Ok(Bytes::new())
         }
-        Calls::safeWithdraw(_) => Err(Exit::Defer),
+        Calls::safeWithdraw(c) => safe_withdraw(call, &c),
     }
 }
 
@@ -1038,6 +1040,321 @@ fn load_bytes<C: ContextTr>(call: &mut Call<'_, C>, slot: u64) -> Res<Vec<u8>> {
 // ---------------------------------------------------------------------------------------
 // Withdrawals
 // ---------------------------------------------------------------------------------------
+
+/// `BitcoinTx` (`sol/src/lib/BitcoinTx.sol`), the rules `safeWithdraw` parses with: a
+/// compact-size-prefixed string ends within the piece.
+mod btx {
+    use super::{compact_size, skip_var};
+
+    /// `_skip`: `len` bytes from `off`.
+    fn skip(data: &[u8], off: usize, len: usize) -> Option<usize> {
+        (off <= data.len() && len <= data.len() - off).then_some(off + len)
+    }
+
+    fn skip_input(vin: &[u8], off: usize) -> Option<usize> {
+        let next = skip_var(vin, skip(vin, off, 36)?)?;
+        skip(vin, next, 4)
+    }
+
+    fn skip_output(vout: &[u8], off: usize) -> Option<usize> {
+        skip_var(vout, skip(vout, off, 8)?)
+    }
+
+    /// `_skipStack`: an item count, then that many compact-size-prefixed items.
+    fn skip_stack(witness: &[u8], off: usize) -> Option<usize> {
+        let (count, mut next) = compact_size(witness, off)?;
+        if count > (witness.len() - next) as u64 {
+            return None;
+        }
+        for _ in 0..count {
+            next = skip_var(witness, next)?;
+        }
+        Some(next)
+    }
+
+    /// `validateVin` / `validateVout`: whether the piece is well formed, and its count; the
+    /// range of element `first` (0) too.
+    fn validate(
+        piece: &[u8],
+        min: usize,
+        element: fn(&[u8], usize) -> Option<usize>,
+    ) -> (bool, u64, (usize, usize)) {
+        let Some((n, mut off)) = compact_size(piece, 0) else {
+            return (false, 0, (0, 0));
+        };
+        if n == 0 || n > (piece.len() / min) as u64 {
+            return (false, n, (0, 0));
+        }
+        let mut first = (0, 0);
+        for i in 0..n {
+            let Some(end) = element(piece, off) else {
+                return (false, n, first);
+            };
+            if i == 0 {
+                first = (off, end);
+            }
+            off = end;
+        }
+        (off == piece.len(), n, first)
+    }
+
+    pub(super) fn validate_vin(vin: &[u8]) -> (bool, u64, (usize, usize)) {
+        validate(vin, 41, skip_input)
+    }
+
+    pub(super) fn validate_vout(vout: &[u8]) -> (bool, u64, (usize, usize)) {
+        validate(vout, 9, skip_output)
+    }
+
+    /// `outputAt(vout, index)` of a valid `vout`.
+    pub(super) fn output_at(vout: &[u8], index: u64) -> Option<&[u8]> {
+        let (n, mut off) = compact_size(vout, 0)?;
+        if index >= n {
+            return None;
+        }
+        for _ in 0..index {
+            off = skip_output(vout, off)?;
+        }
+        vout.get(off..skip_output(vout, off)?)
+    }
+
+    /// `validateWitness(witness, 1)` and then `witnessAt(witness, 0)`: the one stack.
+    pub(super) fn single_stack(witness: &[u8]) -> Option<&[u8]> {
+        if witness.is_empty() {
+            return None;
+        }
+        let end = skip_stack(witness, 0)?;
+        (end == witness.len()).then_some(witness)
+    }
+
+    /// `witnessItemCount(stack)`, and `itemData(witnessItemAt(stack, 0))` when it has one.
+    pub(super) fn first_item(stack: &[u8]) -> Option<(u64, Option<&[u8]>)> {
+        let (count, off) = compact_size(stack, 0)?;
+        if count == 0 {
+            return Some((0, None));
+        }
+        let (len, data) = compact_size(stack, off)?;
+        let len = usize::try_from(len).ok()?;
+        Some((count, Some(stack.get(data..data.checked_add(len)?)?)))
+    }
+
+    /// `outputScript(output)`: the scriptPubKey after the 8-byte value.
+    pub(super) fn output_script(output: &[u8]) -> Option<&[u8]> {
+        let (len, data) = compact_size(output, 8)?;
+        let len = usize::try_from(len).ok()?;
+        (data.checked_add(len)? == output.len()).then(|| &output[data..])
+    }
+}
+
+fn safe_withdraw<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::safeWithdrawCall) -> Res<Bytes> {
+    if call.depth() >= super::host::PAY_DEPTH_LIMIT {
+        return Err(Exit::Defer);
+    }
+    if call.sload(DEPOSIT_AMOUNT)?.is_zero() {
+        return Err(revert("Bridge is not initialized"));
+    }
+    // _verifyPrepareTx
+    let prepare = &c.prepareTx;
+    let (ok, _, _) = btx::validate_vin(&prepare.vin);
+    if !ok {
+        return Err(revert("Vin is not properly formatted"));
+    }
+    let (ok, n_prepare_outs, _) = btx::validate_vout(&prepare.vout);
+    if !ok {
+        return Err(revert("Vout is not properly formatted"));
+    }
+    struct_head_clean(&call.input, 0, 0, 4)?;
+    struct_head_clean(&call.input, 0, 0xa0, 4)?;
+    let prepare_tx_id = tx_id(call, prepare)?;
+    call.access_account(LIGHT_CLIENT)?;
+    let implementation = call.sload_at(LIGHT_CLIENT, EIP1967_IMPLEMENTATION_SLOT.into())?;
+    if implementation != U256::from_be_slice(LIGHT_CLIENT_IMPL.as_slice()) {
+        return Err(Exit::Defer);
+    }
+    call.access_account(LIGHT_CLIENT_IMPL)?;
+    let proof = &c.prepareProof;
+    let included = call.static_call_as(LIGHT_CLIENT, |call| {
+        call.charge(CALL_BASE)?;
+        light_client::verify_by_txid(
+            call,
+            proof.blockHeight,
+            prepare_tx_id,
+            &c.blockHeader,
+            &proof.intermediateNodes,
+            proof.index,
+        )
+    })?;
+    if !included {
+        return Err(revert("Transaction is not in block"));
+    }
+    // _checkPayoutShape
+    let payout = &c.payoutTx;
+    let (ok, n, input) = btx::validate_vin(&payout.vin);
+    if !ok {
+        return Err(revert("Payout vin is not properly formatted"));
+    }
+    if n != 1 {
+        return Err(revert("Payout vin should have exactly one input"));
+    }
+    let (ok, n, output) = btx::validate_vout(&payout.vout);
+    if !ok {
+        return Err(revert("Payout vout is not properly formatted"));
+    }
+    if n != 1 {
+        return Err(revert("Payout vout should have exactly one output"));
+    }
+    let Some(stack) = btx::single_stack(&payout.witness) else {
+        return Err(revert("Payout witness is not properly formatted"));
+    };
+    let input = payout.vin.get(input.0..input.1).ok_or(Exit::Defer)?;
+    let output = payout.vout.get(output.0..output.1).ok_or(Exit::Defer)?;
+    let value = output
+        .get(..8)
+        .and_then(|v| <[u8; 8]>::try_from(v).ok())
+        .map(u64::from_le_bytes)
+        .ok_or(Exit::Defer)?;
+    if U256::from(value) != call.sload(OPTIMISTIC_WITHDRAW_AMOUNT_SATS)? {
+        return Err(revert(
+            "Payout output value does not match optimistic withdraw amount",
+        ));
+    }
+    if btx::output_script(output).ok_or(Exit::Defer)? != c.withdrawalAddressPubKey.as_ref() {
+        return Err(revert("Invalid payout output script pubkey"));
+    }
+    let (outpoint, sequence) = (
+        input.get(..36).ok_or(Exit::Defer)?,
+        input
+            .len()
+            .checked_sub(4)
+            .and_then(|at| input.get(at..))
+            .ok_or(Exit::Defer)?,
+    );
+    let spent_tx_id = B256::from_slice(outpoint.get(..32).ok_or(Exit::Defer)?);
+    if spent_tx_id != prepare_tx_id {
+        return Err(revert("Invalid spent txId"));
+    }
+    let spent_index: [u8; 4] = outpoint
+        .get(32..36)
+        .and_then(|v| v.try_into().ok())
+        .ok_or(Exit::Defer)?;
+    // _p2trOutput
+    let index = u32::from_le_bytes(spent_index);
+    if u64::from(index) >= n_prepare_outs {
+        return Err(revert("Invalid spent output index"));
+    }
+    let spent = btx::output_at(&prepare.vout, u64::from(index)).ok_or(Exit::Defer)?;
+    if spent.len() != 43 {
+        return Err(revert("Invalid spent output length"));
+    }
+    if spent[8] != 0x22 {
+        return Err(revert("Invalid spent output script pubkey length"));
+    }
+    if spent[9] != 0x51 || spent[10] != 0x20 {
+        return Err(revert("Spent output is not a P2TR output"));
+    }
+    let output_key = &spent[11..43];
+    // sighashKeyPathSingleAnyoneCanPay (payoutTx.version and .locktime read clean)
+    struct_head_clean(&call.input, 2, 0, 4)?;
+    struct_head_clean(&call.input, 2, 0xa0, 4)?;
+    call.charge(sha256_gas(output.len()))?;
+    let sha_single_output = hashing::sha256(output).to_byte_array();
+    let mut msg = Vec::with_capacity(64 + 12 + 36 + 43 + 4 + 32);
+    msg.extend_from_slice(&TAPSIGHASH_TAG);
+    msg.extend_from_slice(&TAPSIGHASH_TAG);
+    msg.extend_from_slice(&[0x00, 0x83]);
+    msg.extend_from_slice(payout.version.as_slice());
+    msg.extend_from_slice(payout.locktime.as_slice());
+    msg.push(0x00);
+    msg.extend_from_slice(outpoint);
+    msg.extend_from_slice(spent);
+    msg.extend_from_slice(sequence);
+    msg.extend_from_slice(&sha_single_output);
+    call.charge(sha256_gas(msg.len()))?;
+    let sighash = hashing::sha256(&msg).to_byte_array();
+    let (count, signature) = btx::first_item(stack).ok_or(Exit::Defer)?;
+    let signature = match signature {
+        Some(sig) if count >= 1 => sig,
+        _ => return Err(revert("Invalid signature length")),
+    };
+    if signature.len() != 65 {
+        return Err(revert("Invalid signature length"));
+    }
+    if signature[64] != 0x83 {
+        return Err(revert("Invalid sighash type"));
+    }
+    let mut message = [0u8; 128];
+    message[..32].copy_from_slice(output_key);
+    message[32..64].copy_from_slice(&sighash);
+    message[64..].copy_from_slice(&signature[..64]);
+    let (ok, result) = call
+        .static_precompile(
+            SCHNORR_VERIFIER_PRECOMPILE,
+            Bytes::copy_from_slice(&message),
+        )?
+        .ok_or(Exit::Defer)?;
+    if !(ok && result.as_ref() == U256::from(1).to_be_bytes::<32>().as_slice()) {
+        return Err(revert("Invalid signature"));
+    }
+    // The event encodes payoutTx: its flag is read clean too.
+    struct_head_clean(&call.input, 2, 0x20, 2)?;
+    let index = call.sload(U256::from(WITHDRAWAL_UTXOS))?;
+    let event = Bridge::SafeWithdrawal {
+        payoutTx: payout.clone(),
+        spentUtxo: Bridge::UTXO {
+            txId: spent_tx_id,
+            outputId: spent_index.into(),
+        },
+        index,
+    };
+    call.log(event.encode_log_data())?;
+    // withdraw(spentTxId, spentIndex)
+    when_not_paused(call)?;
+    let amount = call.sload(DEPOSIT_AMOUNT)?;
+    if amount.is_zero() {
+        return Err(revert("Bridge is not initialized"));
+    }
+    if call.value != amount {
+        return Err(revert("Invalid withdraw amount"));
+    }
+    record_withdrawal(call, spent_tx_id, spent_index)?;
+    Ok(Bytes::new())
+}
+
+/// hash256(version ‖ vin ‖ vout ‖ locktime).
+fn tx_id<C: ContextTr>(call: &mut Call<'_, C>, tx: &Bridge::Transaction) -> Res<B256> {
+    let mut buf = Vec::with_capacity(8 + tx.vin.len() + tx.vout.len());
+    buf.extend_from_slice(tx.version.as_slice());
+    buf.extend_from_slice(&tx.vin);
+    buf.extend_from_slice(&tx.vout);
+    buf.extend_from_slice(tx.locktime.as_slice());
+    call.charge(hash256_gas(buf.len()))?;
+    Ok(B256::from(hashing::sha256d(&buf).to_byte_array()))
+}
+
+/// The decoder's check on a `bytesN` member (`n` bytes) at `field` within the struct that
+/// argument `arg` points to: an empty revert when its low bytes are set.
+fn struct_head_clean(input: &[u8], arg: usize, field: usize, n: usize) -> Res<()> {
+    let word = |at: usize| {
+        at.checked_add(32)
+            .and_then(|end| input.get(at..end))
+            .ok_or(Exit::Defer)
+    };
+    let offset = word(4 + 32 * arg)?;
+    if offset[..24].iter().any(|&b| b != 0) {
+        return Err(Exit::Defer);
+    }
+    let offset = u64::from_be_bytes(offset[24..].try_into().map_err(|_| Exit::Defer)?);
+    let at = usize::try_from(offset)
+        .ok()
+        .and_then(|o| o.checked_add(4))
+        .and_then(|o| o.checked_add(field))
+        .ok_or(Exit::Defer)?;
+    if word(at)?[n..].iter().all(|&b| b == 0) {
+        Ok(())
+    } else {
+        Err(empty())
+    }
+}
 
 fn batch_withdraw<C: ContextTr>(
     call: &mut Call<'_, C>,

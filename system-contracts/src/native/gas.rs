@@ -23,7 +23,8 @@
 //!
 //! A native call runs only when it is given at least its floor
 //! ([`light_client_gas_floor`], [`FEE_VAULT_CALL_FLOOR`], and for the Bridge
-//! [`deposit_gas_floor`], [`batch_withdraw_gas_floor`], [`script_setter_gas_floor`],
+//! [`deposit_gas_floor`], [`safe_withdraw_gas_floor`], [`batch_withdraw_gas_floor`],
+//! [`script_setter_gas_floor`],
 //! [`BRIDGE_CALL_FLOOR`]): a bound on
 //! what the bytecode spends on the same call, checked against it by `tests/native_diff.rs`
 //! on every call the native twin answers. With less, the implementation's bytecode runs the
@@ -89,6 +90,12 @@ pub const fn batch_withdraw_gas_floor(n: usize) -> u64 {
 /// (a new slot costs it 22,100, a cleared one 5,000, plus the loop).
 pub const fn script_setter_gas_floor(calldata_len: usize, written: u64, cleared: u64) -> u64 {
     100_000 + 25_000 * written + 6_000 * cleared + 50 * calldata_len as u64
+}
+
+/// The least gas a native Bridge `safeWithdraw` runs with, for `calldata_len` bytes of
+/// calldata: the deposit's bound ([`deposit_gas_floor`]), a withdrawal's more.
+pub const fn safe_withdraw_gas_floor(calldata_len: usize) -> u64 {
+    deposit_gas_floor(calldata_len) + BRIDGE_CALL_FLOOR
 }
 
 /// The least gas a native Bridge `deposit` runs with, for `calldata_len` bytes of calldata:

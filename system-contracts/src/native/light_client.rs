@@ -92,28 +92,14 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
             Ok(bool_word(ok))
         }
         Calls::verifyInclusionByTxId(c) => {
-            let hash: B256 = call
-                .sload_mapping(c._blockNumber.into(), BLOCK_HASHES)?
-                .into();
-            // [ours] an unrecorded height and a zero leaf never verify.
-            if hash.is_zero() || c._txId.is_zero() {
-                return Ok(bool_word(false));
-            }
-            let header = c._blockHeader.as_ref();
-            if header.len() != 80 || {
-                call.charge(hash256_gas(header.len()))?;
-                hash256(header) != hash
-            } {
-                return Err(revert("Invalid block header"));
-            }
-            let depth = call.sload_mapping(hash, COINBASE_DEPTHS)?;
-            let depth =
-                proof_depth(&c._proof, depth).ok_or_else(|| revert("Invalid proof length"))?;
-            let merkle_root = header
-                .get(36..68)
-                .map(B256::from_slice)
-                .ok_or_else(|| revert("Invalid block header"))?;
-            let ok = walk(call, c._txId, &c._proof, c._index, depth)? == Some(merkle_root);
+            let ok = verify_by_txid(
+                call,
+                c._blockNumber,
+                c._txId,
+                &c._blockHeader,
+                &c._proof,
+                c._index,
+            )?;
             Ok(bool_word(ok))
         }
     }
@@ -130,6 +116,36 @@ pub(super) fn verify_inclusion_at<C: ContextTr>(
 ) -> Res<bool> {
     let hash = call.sload_mapping(height.into(), BLOCK_HASHES)?;
     verify_witness(call, hash.into(), leaf, proof, index)
+}
+
+/// `verifyInclusionByTxId`: the txid against the Merkle root of `header`, the header of the
+/// block recorded at `height`.
+pub(super) fn verify_by_txid<C: ContextTr>(
+    call: &mut Call<'_, C>,
+    height: U256,
+    tx_id: B256,
+    header: &[u8],
+    proof: &[u8],
+    index: U256,
+) -> Res<bool> {
+    let hash: B256 = call.sload_mapping(height.into(), BLOCK_HASHES)?.into();
+    // [ours] an unrecorded height and a zero leaf never verify.
+    if hash.is_zero() || tx_id.is_zero() {
+        return Ok(false);
+    }
+    if header.len() != 80 || {
+        call.charge(hash256_gas(header.len()))?;
+        hash256(header) != hash
+    } {
+        return Err(revert("Invalid block header"));
+    }
+    let depth = call.sload_mapping(hash, COINBASE_DEPTHS)?;
+    let depth = proof_depth(proof, depth).ok_or_else(|| revert("Invalid proof length"))?;
+    let merkle_root = header
+        .get(36..68)
+        .map(B256::from_slice)
+        .ok_or_else(|| revert("Invalid block header"))?;
+    Ok(walk(call, tx_id, proof, index, depth)? == Some(merkle_root))
 }
 
 fn only_system<C: ContextTr>(call: &Call<'_, C>) -> Res<()> {

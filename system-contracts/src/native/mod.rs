@@ -5,7 +5,7 @@
 //! runs the compiled bytecode; [`Native`](ContractMode::Native) answers calls into the
 //! **implementation** addresses (`0x32..0i`) of the BitcoinLightClient, the Bridge and the
 //! four fee vaults in Rust, with the same ABI, storage slots, events, return data and revert
-//! data (the Bridge's functions without a twin run as its bytecode: see `native/bridge.rs`).
+//! data.
 //!
 //! # Why the implementation addresses
 //!
@@ -32,7 +32,8 @@
 //! an EIP-7702 delegation or a precompile), paying at a call depth near the limit, a deposit
 //! whose light client was upgraded — undoes its reads and hands the call to the
 //! implementation's bytecode, which then runs as in Solidity mode. So does a call given less
-//! gas than its floor ([`gas`] §Floors), and a Bridge call the twin does not cover.
+//! gas than its floor ([`gas`] §Floors), and a Bridge call whose calldata the generated
+//! bindings cannot decode.
 //! [`call_counts`] tells which path calls took.
 //!
 //! Where the callee's behaviour is known exactly, the Bridge computes it natively: the light
