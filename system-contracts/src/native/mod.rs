@@ -113,8 +113,7 @@ pub enum NativeContract {
     /// `FeeVault` (BaseFeeVault, L1FeeVault, PriorityFeeVault, FailedDepositVault: the same
     /// contract under four names).
     FeeVault,
-    /// `Bridge`: the functions listed in the `bridge` module's docs natively, the others as
-    /// bytecode.
+    /// `Bridge`.
     Bridge,
 }
 
