@@ -201,7 +201,7 @@ fn demo_json_has_the_round_trip_gas_in_both_modes() {
         let header = lines[0].as_str().unwrap();
         if mode == "native" {
             assert!(header.contains("native Rust light client and fee vaults"));
-            assert!(header.contains("Bridge is still Solidity"));
+            assert!(header.contains("the native Bridge"));
         } else {
             assert!(header.contains("Solidity bytecode"));
         }

@@ -14,7 +14,7 @@ use btc_evm_system_contracts::bitcoin::script::ScriptTemplate;
 use btc_evm_system_contracts::evm::bindings::alloy_sol_types::SolCall;
 use btc_evm_system_contracts::evm::bindings::BitcoinLightClient;
 use btc_evm_system_contracts::evm::{BridgeInit, BtcEvm, ReceiptKind, SystemInputs};
-use btc_evm_system_contracts::native::ContractMode;
+use btc_evm_system_contracts::native::{call_counts, CallCounts, ContractMode, NativeContract};
 use evm_common::*;
 use revm::context::TxEnv;
 use revm::primitives::{address, Address, Bytes, Log, B256, KECCAK_EMPTY, U256};
@@ -209,7 +209,20 @@ fn blocks_agree_between_solidity_and_native() {
         let before = SYSTEM_GAS.with(|g| g.get());
         let want = step(&mut solidity);
         let middle = SYSTEM_GAS.with(|g| g.get());
+        let counts = call_counts(NativeContract::Bridge);
         let got = step(&mut native);
+        let bridge = delta(counts, call_counts(NativeContract::Bridge));
+        if name == "two deposits in one Bitcoin block" {
+            // The demo's deposits (recipients without code) never run the Bridge's bytecode.
+            assert_eq!(
+                bridge,
+                CallCounts {
+                    native: 2,
+                    bytecode: 0
+                },
+                "{name}"
+            );
+        }
         solidity_gas += middle - before;
         native_gas += SYSTEM_GAS.with(|g| g.get()) - middle;
         assert_eq!(want, got, "{name}: receipts differ");
@@ -228,6 +241,14 @@ fn blocks_agree_between_solidity_and_native() {
          {native_gas} gas native, {solidity_gas} Solidity",
         scenario().len()
     );
+}
+
+/// The Bridge calls between two readings of [`call_counts`].
+fn delta(before: CallCounts, after: CallCounts) -> CallCounts {
+    CallCounts {
+        native: after.native - before.native,
+        bytecode: after.bytecode - before.bytecode,
+    }
 }
 
 /// A deposit block with one of these changes, on both chains after the same start.
@@ -287,7 +308,13 @@ proptest::proptest! {
     #[test]
     fn generated_deposit_blocks_agree(mutation in 0u8..7, byte in 0usize..200) {
         let (want, solidity) = deposit_case(ContractMode::Solidity, mutation, byte);
+        let before = call_counts(NativeContract::Bridge);
         let (got, native) = deposit_case(ContractMode::Native, mutation, byte);
+        let bridge = delta(before, call_counts(NativeContract::Bridge));
+        // `initialize` (in the start block) runs natively; a deposit to a recipient with
+        // code (mutation 4) as bytecode; every other deposit, valid or not, natively.
+        let deposits = if mutation == 4 { (1, 1) } else { (2, 0) };
+        proptest::prop_assert_eq!((bridge.native, bridge.bytecode), deposits, "{:?}", mutation);
         proptest::prop_assert_eq!(&want, &got);
         proptest::prop_assert_eq!(state(&solidity), state(&native));
         if mutation == 0 || mutation == 4 {

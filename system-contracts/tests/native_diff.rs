@@ -13,16 +13,25 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
 use bitcoin::hashes::{sha256d, Hash};
-use btc_evm_system_contracts::bitcoin::merkle::{compute_root, MerkleProof};
+use bitcoin::{Amount, BlockHash, OutPoint, ScriptBuf, Txid, Wtxid};
+use btc_evm_system_contracts::bitcoin::deposit::deposit_params;
+use btc_evm_system_contracts::bitcoin::merkle::{
+    coinbase_depth, compute_root, witness_root, MerkleProof,
+};
+use btc_evm_system_contracts::bitcoin::script::ScriptTemplate;
 use btc_evm_system_contracts::evm::bindings::alloy_sol_types::{Revert, SolCall, SolError};
 use btc_evm_system_contracts::evm::bindings::{
-    BaseFeeVault as Vault, BitcoinLightClient as Lc, BASE_FEE_VAULT, FAILED_DEPOSIT_VAULT,
-    L1_FEE_VAULT, LIGHT_CLIENT, LIGHT_CLIENT_IMPL, PRIORITY_FEE_VAULT, PRIORITY_FEE_VAULT_IMPL,
-    SYSTEM_CALLER,
+    implementation_of, BaseFeeVault as Vault, BitcoinLightClient as Lc, Bridge as Br,
+    BASE_FEE_VAULT, BRIDGE, BRIDGE_IMPL, FAILED_DEPOSIT_VAULT, L1_FEE_VAULT, LIGHT_CLIENT,
+    LIGHT_CLIENT_IMPL, PRIORITY_FEE_VAULT, PRIORITY_FEE_VAULT_IMPL, SYSTEM_CALLER,
 };
+use btc_evm_system_contracts::evm::system_tx::deposit_call;
 use btc_evm_system_contracts::evm::{BtcEvm, ChainConfig};
 use btc_evm_system_contracts::genesis::{Genesis, GenesisConfig, VaultConfig};
-use btc_evm_system_contracts::native::{gas, ContractMode};
+use btc_evm_system_contracts::native::{
+    call_counts, gas, CallCounts, ContractMode, NativeContract,
+};
+use btc_evm_system_contracts::regtest::{mine_block, DepositSigner};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use revm::context::result::ExecutionResult;
@@ -102,14 +111,16 @@ struct Call {
     data: Bytes,
     /// A light-client proof query whose index has a bit at or above the proof's depth.
     high_index: bool,
+    /// The transaction's gas limit.
+    gas: u64,
 }
 
 impl std::fmt::Debug for Call {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{{from: {}, to: {}, value: {}, data: {}}}",
-            self.from, self.to, self.value, self.data
+            "{{from: {}, to: {}, value: {}, gas: {}, data: {}}}",
+            self.from, self.to, self.value, self.gas, self.data
         )
     }
 }
@@ -122,6 +133,7 @@ impl Call {
             value: U256::ZERO,
             data: data.into(),
             high_index: false,
+            gas: TX_GAS,
         }
     }
 
@@ -148,7 +160,7 @@ fn run(evm: &mut BtcEvm<Db>, call: &Call) -> (Outcome, u64) {
         kind: TxKind::Call(call.to),
         value: call.value,
         data: call.data.clone(),
-        gas_limit: TX_GAS,
+        gas_limit: call.gas,
         gas_price: 0,
         nonce: evm.nonce(call.from).expect("nonce"),
         chain_id: Some(evm.config().chain_id),
@@ -246,7 +258,30 @@ fn compare(calls: &[Call], skip_high_index: bool, tally: &Tally) -> Result<(), S
             continue;
         }
         let (want, sol_gas) = run(&mut solidity, call);
+        let before = all_counts();
         let (got, nat_gas) = run(&mut native, call);
+        let after = all_counts();
+        // A call the native twin answered: the bytecode spent less than the floor under
+        // which the native twin would have handed it to the bytecode.
+        // (A halt inside a static call consumes what it was given, which is no cost.)
+        let answered = after.native > before.native
+            && after.bytecode == before.bytecode
+            && call.to != STATIC_FORWARDER
+            && want.kind != "halt";
+        if let Some(floor) = native_floor(call).filter(|_| answered) {
+            let intrinsic: u64 = 21_000
+                + call
+                    .data
+                    .iter()
+                    .map(|&b| if b == 0 { 4u64 } else { 16 })
+                    .sum::<u64>();
+            if sol_gas.saturating_sub(intrinsic) > floor {
+                return Err(format!(
+                    "call {i} {call:?}: the bytecode used {sol_gas} gas, above the native \
+                     floor {floor} (+ {intrinsic} intrinsic)"
+                ));
+            }
+        }
         if want != got {
             return Err(format!(
                 "call {i} {call:?}: Solidity gave {want:?}, native gave {got:?}"
@@ -723,6 +758,8 @@ enum Expect {
     Reverts(&'static str),
     /// Reverts with exactly these bytes.
     RevertsWith(Vec<u8>),
+    /// Succeeds returning exactly these bytes.
+    Returns(Vec<u8>),
 }
 
 fn check(expect: &Expect, outcome: &Outcome) -> bool {
@@ -736,6 +773,7 @@ fn check(expect: &Expect, outcome: &Outcome) -> bool {
                 && outcome.output.to_vec() == Revert::from(*message).abi_encode()
         }
         Expect::RevertsWith(data) => outcome.kind == "revert" && outcome.output.to_vec() == *data,
+        Expect::Returns(data) => outcome.kind == "success" && outcome.output.to_vec() == *data,
     }
 }
 
@@ -1378,6 +1416,40 @@ fn native_gas_follows_the_documented_schedule() {
     let schedule =
         gas::CALL_BASE + 2_100 + 3 * (gas::KECCAK_SLOT + 20_000 + 2_100) + 2_900 + (375 + 8 * 128);
     assert_eq!(used, 21_000 + calldata_gas + schedule);
+
+    // The Bridge, straight to its (uninitialized) implementation. getWithdrawalCount(): one
+    // cold SLOAD.
+    let (outcome, used) = run(
+        &mut native,
+        &Call::new(
+            ALICE,
+            BRIDGE_IMPL,
+            Br::getWithdrawalCountCall {}.abi_encode(),
+        ),
+    );
+    assert_eq!(outcome.kind, "success");
+    assert_eq!(used, 21_000 + 4 * 16 + gas::CALL_BASE + 2_100);
+    // withdraw(txId, outputId) with no value: `paused` and `depositAmount`, two cold SLOADs,
+    // then "Bridge is not initialized".
+    let data = Br::withdrawCall {
+        txId: B256::repeat_byte(1),
+        outputId: [2, 0, 0, 0].into(),
+    }
+    .abi_encode();
+    let calldata_gas: u64 = data.iter().map(|&x| if x == 0 { 4 } else { 16 }).sum();
+    let (outcome, used) = run(&mut native, &Call::new(ALICE, BRIDGE_IMPL, data));
+    assert_eq!(outcome.kind, "revert");
+    assert_eq!(used, 21_000 + calldata_gas + gas::CALL_BASE + 2 * 2_100);
+    // setOptimisticWithdrawAmountSats(5) from a stranger: the owner's slot (cold), then
+    // OwnableUnauthorizedAccount.
+    let data = Br::setOptimisticWithdrawAmountSatsCall {
+        _optimisticWithdrawAmountSats: U256::from(5),
+    }
+    .abi_encode();
+    let calldata_gas: u64 = data.iter().map(|&x| if x == 0 { 4 } else { 16 }).sum();
+    let (outcome, used) = run(&mut native, &Call::new(ALICE, BRIDGE_IMPL, data));
+    assert_eq!(outcome.kind, "revert");
+    assert_eq!(used, 21_000 + calldata_gas + gas::CALL_BASE + 2_100);
 }
 
 /// The least transaction gas limit under which `call` (after `setup`) succeeds.
@@ -1502,15 +1574,102 @@ fn native_never_needs_more_gas_than_solidity() {
             },
         ),
     ];
-    println!("| call (through the proxy) | least gas, Solidity | least gas, native |");
-    println!("|---|---|---|");
+    let bridge = bridge_fixture().start.clone();
+    let deposit = |name: &str| Call::new(SYSTEM_CALLER, BRIDGE, deposit_named(name).abi_encode());
+    let withdraw = Call {
+        value: U256::from(ETHER),
+        ..Call::new(
+            ALICE,
+            BRIDGE,
+            Br::withdrawCall {
+                txId: B256::repeat_byte(1),
+                outputId: [0; 4].into(),
+            }
+            .abi_encode(),
+        )
+    };
+    let mut cases = cases;
+    cases.extend([
+        (
+            "Bridge deposit (to a funded account)",
+            bridge.clone(),
+            deposit("to ALICE"),
+        ),
+        (
+            "Bridge deposit (to a new account)",
+            bridge.clone(),
+            deposit("to FRESH"),
+        ),
+        (
+            "Bridge deposit via a contract (the operator)",
+            bridge
+                .iter()
+                .cloned()
+                .chain([Call::new(
+                    OWNER,
+                    BRIDGE,
+                    Br::setOperatorCall {
+                        _operator: FORWARDER,
+                    }
+                    .abi_encode(),
+                )])
+                .collect(),
+            deposit("to ALICE").forwarded(FORWARDER),
+        ),
+        ("Bridge withdraw", bridge.clone(), withdraw.clone()),
+        (
+            "Bridge batchWithdraw (2)",
+            bridge.clone(),
+            Call {
+                value: U256::from(2 * ETHER),
+                ..Call::new(
+                    BOB,
+                    BRIDGE,
+                    Br::batchWithdrawCall {
+                        txIds: vec![B256::repeat_byte(2), B256::repeat_byte(3)],
+                        outputIds: vec![[0; 4].into(), [1, 0, 0, 0].into()],
+                    }
+                    .abi_encode(),
+                )
+            },
+        ),
+        (
+            "Bridge pause",
+            bridge.clone(),
+            Call::new(OWNER, BRIDGE, Br::pauseCall {}.abi_encode()),
+        ),
+        (
+            "Bridge getWithdrawalCount",
+            bridge.clone(),
+            Call::new(BOB, BRIDGE, Br::getWithdrawalCountCall {}.abi_encode()),
+        ),
+    ]);
+    println!(
+        "| call (through the proxy) | least gas, Solidity | least gas, native | used with \
+         3,000,000, Solidity | used with 3,000,000, native |"
+    );
+    println!("|---|---|---|---|---|");
     for (name, setup, call) in cases {
         let solidity = least_gas(ContractMode::Solidity, &setup, &call);
         let native = least_gas(ContractMode::Native, &setup, &call);
-        println!("| {name} | {solidity} | {native} |");
+        let used = |mode| {
+            let mut evm = chain(mode);
+            for c in &setup {
+                run(&mut evm, c);
+            }
+            let (outcome, used) = run(&mut evm, &call);
+            assert_eq!(outcome.kind, "success", "{name}: {outcome:?}");
+            used
+        };
+        let (sol_used, nat_used) = (used(ContractMode::Solidity), used(ContractMode::Native));
+        println!("| {name} | {solidity} | {native} | {sol_used} | {nat_used} |");
         assert!(
             native <= solidity,
             "{name}: native needs {native}, Solidity {solidity}"
+        );
+        assert!(
+            nat_used <= sol_used,
+            "{name}: native used {nat_used}, Solidity {sol_used}"
         );
     }
 }
@@ -1688,4 +1847,1903 @@ fn mainnet_block_830000_proofs_agree_and_verify() {
         ]);
     }
     run_handwritten("mainnet block 830000", &calls);
+}
+
+// ---------------------------------------------------------------------------------------
+// The Bridge
+// ---------------------------------------------------------------------------------------
+
+/// The calls answered natively and handed to the bytecode so far on this thread, all native
+/// contracts together.
+fn all_counts() -> CallCounts {
+    [
+        NativeContract::LightClient,
+        NativeContract::FeeVault,
+        NativeContract::Bridge,
+    ]
+    .into_iter()
+    .map(call_counts)
+    .fold(CallCounts::default(), |a, b| CallCounts {
+        native: a.native + b.native,
+        bytecode: a.bytecode + b.bytecode,
+    })
+}
+
+/// The native floor (`native::gas`) of `call` to a system contract (its proxy or its
+/// implementation, directly or through a forwarder); `None` for other calls.
+fn native_floor(call: &Call) -> Option<u64> {
+    let (to, data) = if call.to == FORWARDER || call.to == STATIC_FORWARDER {
+        let data = call.data.get(20..).unwrap_or_default();
+        (Address::from_slice(call.data.get(..20)?), data)
+    } else {
+        (call.to, call.data.as_ref())
+    };
+    if to == LIGHT_CLIENT || to == LIGHT_CLIENT_IMPL {
+        return Some(gas::light_client_gas_floor(data.len()));
+    }
+    if [
+        BASE_FEE_VAULT,
+        L1_FEE_VAULT,
+        PRIORITY_FEE_VAULT,
+        FAILED_DEPOSIT_VAULT,
+    ]
+    .into_iter()
+    .any(|v| to == v || to == implementation_of(v))
+    {
+        return Some(gas::FEE_VAULT_CALL_FLOOR);
+    }
+    if to != BRIDGE && to != BRIDGE_IMPL {
+        return None;
+    }
+    // The script setters' floor counts the slots they write (here without the old values'
+    // slots they clear, a stricter check).
+    let slots = |v: &[u8]| {
+        if v.len() > 31 {
+            1 + v.len().div_ceil(32) as u64
+        } else {
+            1
+        }
+    };
+    if let Ok(c) = Br::initializeCall::abi_decode(data) {
+        let written = 5 + slots(&c._depositPrefix) + slots(&c._depositSuffix);
+        return Some(gas::script_setter_gas_floor(data.len(), written, 0));
+    }
+    if let Ok(c) = Br::setDepositScriptCall::abi_decode(data) {
+        let written = slots(&c._depositPrefix) + slots(&c._depositSuffix);
+        return Some(gas::script_setter_gas_floor(data.len(), written, 0));
+    }
+    if let Ok(c) = Br::setReplaceScriptCall::abi_decode(data) {
+        let written = slots(&c._replacePrefix) + slots(&c._replaceSuffix);
+        return Some(gas::script_setter_gas_floor(data.len(), written, 0));
+    }
+    Some(if data.starts_with(&Br::depositCall::SELECTOR) {
+        gas::deposit_gas_floor(data.len())
+    } else if data.starts_with(&Br::safeWithdrawCall::SELECTOR) {
+        gas::safe_withdraw_gas_floor(data.len())
+    } else if let Ok(c) = Br::batchWithdrawCall::abi_decode(data) {
+        gas::batch_withdraw_gas_floor(c.txIds.len())
+    } else {
+        gas::BRIDGE_CALL_FLOOR
+    })
+}
+
+/// One regtest Bitcoin block (height 1) holding signed deposits, valid and broken after
+/// signing, with the calls that record it and initialize the Bridge.
+struct BridgeFixture {
+    /// `initializeBlockNumber(1)`, `setBlockInfo` of the block, `Bridge.initialize`.
+    start: Vec<Call>,
+    /// `deposit` calls: by name, for the transactions of the block.
+    deposits: Vec<(&'static str, Br::depositCall)>,
+    /// `safeWithdraw` calls: by name, against the prepare transaction of the block.
+    safe: Vec<(&'static str, Br::safeWithdrawCall)>,
+}
+
+/// The recipients of the valid deposits: funded, never funded, with code, reverting.
+const DEPOSIT_RECIPIENTS: [Address; 5] = [ALICE, FRESH, BOB, FORWARDER, REVERTER];
+
+fn bridge_fixture() -> &'static BridgeFixture {
+    static FIXTURE: std::sync::OnceLock<BridgeFixture> = std::sync::OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let signer = DepositSigner::from_secret(&[7u8; 32]).expect("signer");
+        let template = ScriptTemplate::deposit(&signer.aggregated_key());
+        let sign = |recipient: Address, n: u8| {
+            let outpoint = OutPoint::new(Txid::from_raw_hash(sha256d::Hash::hash(&[n])), 0);
+            signer
+                .sign_deposit(
+                    &recipient.into_array(),
+                    Amount::from_sat((ETHER / 10_000_000_000) as u64),
+                    Amount::from_sat(1_000),
+                    outpoint,
+                    signer.bridge_script(),
+                )
+                .expect("sign")
+        };
+        let mut txs: Vec<(&'static str, bitcoin::Transaction, Vec<ScriptBuf>)> = vec![];
+        let names = [
+            "to ALICE",
+            "to FRESH",
+            "to BOB",
+            "to a contract",
+            "to a reverter",
+        ];
+        for (i, (name, r)) in names.iter().zip(DEPOSIT_RECIPIENTS).enumerate() {
+            let d = sign(r, i as u8);
+            txs.push((name, d.tx, vec![d.prevout_script]));
+        }
+        // Broken after signing (each still in the block, so past the inclusion check).
+        let items = |tx: &bitcoin::Transaction| -> Vec<Vec<u8>> {
+            tx.input[0].witness.iter().map(|i| i.to_vec()).collect()
+        };
+        let with_items = |n: u8, f: &WitnessEdit| {
+            let d = sign(CAROL, n);
+            let mut tx = d.tx;
+            let mut it = items(&tx);
+            f(&mut it);
+            tx.input[0].witness = bitcoin::Witness::from_slice(&it);
+            (tx, vec![d.prevout_script])
+        };
+        let broken: [(&'static str, &WitnessEdit); 6] = [
+            ("63-byte signature", &|it| {
+                it[0].pop();
+            }),
+            ("66-byte signature", &|it| it[0].extend([0x00, 0x00])),
+            ("65-byte signature ending 0x01", &|it| it[0].push(0x01)),
+            ("two witness items", &|it| {
+                it.pop();
+            }),
+            ("empty control block", &|it| it[2].clear()),
+            ("signature flipped", &|it| it[0][3] ^= 1),
+        ];
+        for (n, (name, f)) in broken.into_iter().enumerate() {
+            let (tx, scripts) = with_items(20 + n as u8, f);
+            txs.push((name, tx, scripts));
+        }
+        {
+            let d = sign(CAROL, 40);
+            let mut tx = d.tx;
+            let mut second = tx.input[0].clone();
+            second.previous_output.vout = 1;
+            tx.input.push(second);
+            txs.push((
+                "two inputs",
+                tx,
+                vec![d.prevout_script.clone(), d.prevout_script],
+            ));
+        }
+        {
+            // Signed for CAROL, then the recipient in the script changed.
+            let d = sign(CAROL, 41);
+            let mut tx = d.tx;
+            let mut it = items(&tx);
+            let at = template.prefix.len() - 1;
+            it[1][at] ^= 0x40;
+            tx.input[0].witness = bitcoin::Witness::from_slice(&it);
+            txs.push(("recipient changed", tx, vec![d.prevout_script]));
+        }
+        // Replacements: spending the replace script naming a deposit's txid.
+        let alice_txid = txs[0].1.compute_txid();
+        let fresh_txid = txs[1].1.compute_txid();
+        let unknown = Txid::from_raw_hash(sha256d::Hash::hash(b"unknown"));
+        for (name, old, n) in [
+            ("replace ALICE's", alice_txid, 50u8),
+            ("replace FRESH's", fresh_txid, 51),
+            ("replace an unknown txid", unknown, 52),
+        ] {
+            let (tx, prevout) = sign_replace(&old, n);
+            txs.push((name, tx, vec![prevout]));
+        }
+        let prepare = prepare_tx();
+        let block = mine_block(
+            BlockHash::all_zeros(),
+            1,
+            1_700_000_000,
+            txs.iter()
+                .map(|(_, tx, _)| tx.clone())
+                .chain([prepare.clone()])
+                .collect(),
+        )
+        .expect("mine");
+        let safe = safe_withdrawals(&block, &prepare);
+        let wtxids: Vec<Wtxid> = block.txdata.iter().map(|t| t.compute_wtxid()).collect();
+        let root = witness_root(&wtxids).expect("witness root");
+        let block_info = Lc::setBlockInfoCall {
+            _blockHash: B256::from(block.block_hash().to_byte_array()),
+            _witnessRoot: B256::from(root.to_byte_array()),
+            _coinbaseDepth: U256::from(coinbase_depth(block.txdata.len())),
+        };
+        let deposits = txs
+            .iter()
+            .filter(|(_, tx, _)| tx.compute_txid() != prepare.compute_txid())
+            .map(|(name, tx, scripts)| {
+                let params =
+                    deposit_params(&block, 1, &tx.compute_txid(), scripts).expect("params");
+                (*name, deposit_call(&params))
+            })
+            .collect();
+        let bridge_init = Br::initializeCall {
+            _depositPrefix: template.prefix.clone().into(),
+            _depositSuffix: template.suffix.clone().into(),
+            _depositAmount: U256::from(ETHER),
+        };
+        BridgeFixture {
+            start: vec![
+                system(init(U256::from(1))),
+                system(block_info.abi_encode()),
+                Call::new(SYSTEM_CALLER, BRIDGE, bridge_init.abi_encode()),
+            ],
+            deposits,
+            safe,
+        }
+    })
+}
+
+/// The regtest key `[7; 32]`.
+fn regtest_keypair() -> bitcoin::secp256k1::Keypair {
+    let secp = bitcoin::secp256k1::Secp256k1::new();
+    bitcoin::secp256k1::Keypair::from_seckey_slice(&secp, &[7u8; 32]).expect("key")
+}
+
+/// A user's prepare transaction: output 0 a key-path P2TR output whose output key is the
+/// regtest key, output 1 not P2TR.
+fn prepare_tx() -> bitcoin::Transaction {
+    let key = regtest_keypair().x_only_public_key().0;
+    let p2tr = ScriptBuf::new_p2tr_tweaked(
+        bitcoin::key::TweakedPublicKey::dangerous_assume_tweaked(key),
+    );
+    bitcoin::Transaction {
+        version: bitcoin::transaction::Version::TWO,
+        lock_time: bitcoin::absolute::LockTime::ZERO,
+        input: vec![bitcoin::TxIn {
+            previous_output: OutPoint::new(Txid::from_raw_hash(sha256d::Hash::hash(b"p")), 3),
+            script_sig: ScriptBuf::from_bytes(vec![0x51]),
+            sequence: bitcoin::Sequence::MAX,
+            witness: bitcoin::Witness::new(),
+        }],
+        output: vec![
+            bitcoin::TxOut {
+                value: Amount::from_sat(100_000),
+                script_pubkey: p2tr,
+            },
+            bitcoin::TxOut {
+                value: Amount::from_sat(5_000),
+                script_pubkey: ScriptBuf::from_bytes(vec![0x00, 0x14, 0x11, 0x22]),
+            },
+        ],
+    }
+}
+
+/// `safeWithdraw` calls against `prepare` (in `block`, recorded at height 1): a valid one
+/// (a payout of `optimisticWithdrawAmountSats` to a P2WPKH script, signed
+/// SIGHASH_SINGLE|ANYONECANPAY by the output key) and broken ones.
+fn safe_withdrawals(
+    block: &bitcoin::block::Block,
+    prepare: &bitcoin::Transaction,
+) -> Vec<(&'static str, Br::safeWithdrawCall)> {
+    use bitcoin::secp256k1::{Message, Secp256k1};
+    use btc_evm_system_contracts::bitcoin::deposit::TxPieces;
+    use btc_evm_system_contracts::bitcoin::sighash::safe_withdraw_sighash;
+    let secp = Secp256k1::new();
+    let keypair = regtest_keypair();
+    let txids: Vec<sha256d::Hash> = block
+        .txdata
+        .iter()
+        .map(|t| t.compute_txid().to_raw_hash())
+        .collect();
+    let index = txids
+        .iter()
+        .position(|t| *t == prepare.compute_txid().to_raw_hash())
+        .expect("in block");
+    let nodes = MerkleProof::build(&txids, index).expect("proof").to_bytes();
+    let header = bitcoin::consensus::serialize(&block.header);
+    let address = vec![0x00, 0x14, 0xab, 0xcd];
+    let payout = |vout: u32, value: u64, type_byte: Option<u8>| {
+        let mut tx = bitcoin::Transaction {
+            version: bitcoin::transaction::Version::TWO,
+            lock_time: bitcoin::absolute::LockTime::ZERO,
+            input: vec![bitcoin::TxIn {
+                previous_output: OutPoint::new(prepare.compute_txid(), vout),
+                script_sig: ScriptBuf::new(),
+                sequence: bitcoin::Sequence::MAX,
+                witness: bitcoin::Witness::new(),
+            }],
+            output: vec![bitcoin::TxOut {
+                value: Amount::from_sat(value),
+                script_pubkey: ScriptBuf::from_bytes(address.clone()),
+            }],
+        };
+        let spent = prepare.output[vout as usize % 2].clone();
+        let sighash = safe_withdraw_sighash(&tx, &spent).expect("sighash");
+        let signature =
+            secp.sign_schnorr_no_aux_rand(&Message::from_digest(sighash.to_byte_array()), &keypair);
+        let mut sig = signature.serialize().to_vec();
+        if let Some(t) = type_byte {
+            sig.push(t);
+        }
+        tx.input[0].witness = bitcoin::Witness::from_slice(&[sig]);
+        tx
+    };
+    let pieces = |tx: &bitcoin::Transaction| {
+        let p = TxPieces::split(tx);
+        Br::Transaction {
+            version: p.version.into(),
+            flag: p.flag.into(),
+            vin: p.vin.into(),
+            vout: p.vout.into(),
+            witness: p.witness.into(),
+            locktime: p.locktime.into(),
+        }
+    };
+    let call = |payout_tx: &bitcoin::Transaction| Br::safeWithdrawCall {
+        prepareTx: pieces(prepare),
+        prepareProof: Br::MerkleProof {
+            intermediateNodes: nodes.clone().into(),
+            blockHeight: U256::from(1),
+            index: U256::from(index),
+        },
+        payoutTx: pieces(payout_tx),
+        blockHeader: header.clone().into(),
+        withdrawalAddressPubKey: address.clone().into(),
+    };
+    let sats = (ETHER / 10_000_000_000) as u64 - 240;
+    let valid = call(&payout(0, sats, Some(0x83)));
+    let mut wrong_header = valid.clone();
+    wrong_header.blockHeader = {
+        let mut h = header.clone();
+        h[70] ^= 1;
+        h.into()
+    };
+    let mut wrong_address = valid.clone();
+    wrong_address.withdrawalAddressPubKey = vec![0x51].into();
+    let mut wrong_proof = valid.clone();
+    wrong_proof.prepareProof.index = U256::from(index + 1);
+    vec![
+        ("valid", valid),
+        ("SIGHASH_ALL type byte", call(&payout(0, sats, Some(0x01)))),
+        ("64-byte signature", call(&payout(0, sats, None))),
+        ("payout value", call(&payout(0, sats + 1, Some(0x83)))),
+        (
+            "spends a non-P2TR output",
+            call(&payout(1, sats, Some(0x83))),
+        ),
+        (
+            "spends a missing output",
+            call(&payout(7, sats, Some(0x83))),
+        ),
+        ("header changed", wrong_header),
+        ("address differs", wrong_address),
+        ("proof index", wrong_proof),
+    ]
+}
+
+fn safe_named(name: &str) -> Br::safeWithdrawCall {
+    bridge_fixture()
+        .safe
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, c)| c.clone())
+        .expect("fixture safeWithdraw")
+}
+
+/// A replacement transaction signed by the regtest key `[7; 32]`: one input spending the
+/// taproot output of the replace script naming `old` (internal key the aggregated key), one
+/// output; and the spent output's script.
+fn sign_replace(old: &Txid, n: u8) -> (bitcoin::Transaction, ScriptBuf) {
+    use bitcoin::secp256k1::{Keypair, Message, Secp256k1};
+    use bitcoin::taproot::{LeafVersion, TapLeafHash, TaprootBuilder};
+    use btc_evm_system_contracts::bitcoin::script::replace_script;
+    use btc_evm_system_contracts::bitcoin::sighash::{deposit_sighash, sha_script_pubkeys};
+    let secp = Secp256k1::new();
+    let keypair = Keypair::from_seckey_slice(&secp, &[7u8; 32]).expect("key");
+    let key = keypair.x_only_public_key().0;
+    let script = replace_script(&key.serialize(), old);
+    let spend = TaprootBuilder::new()
+        .add_leaf(0, script.clone())
+        .expect("leaf")
+        .finalize(&secp, key)
+        .expect("taproot");
+    let control = spend
+        .control_block(&(script.clone(), LeafVersion::TapScript))
+        .expect("control block");
+    let prevout = ScriptBuf::new_p2tr_tweaked(spend.output_key());
+    let amount = Amount::from_sat((ETHER / 10_000_000_000) as u64);
+    let mut tx = bitcoin::Transaction {
+        version: bitcoin::transaction::Version::TWO,
+        lock_time: bitcoin::absolute::LockTime::ZERO,
+        input: vec![bitcoin::TxIn {
+            previous_output: OutPoint::new(Txid::from_raw_hash(sha256d::Hash::hash(&[n])), 0),
+            script_sig: ScriptBuf::new(),
+            sequence: bitcoin::Sequence::ENABLE_RBF_NO_LOCKTIME,
+            witness: bitcoin::Witness::new(),
+        }],
+        output: vec![bitcoin::TxOut {
+            value: amount - Amount::from_sat(1_000),
+            script_pubkey: ScriptBuf::new_p2tr(&secp, key, None),
+        }],
+    };
+    let leaf = TapLeafHash::from_script(&script, LeafVersion::TapScript);
+    let sighash = deposit_sighash(&tx, amount, sha_script_pubkeys([prevout.as_script()]), leaf)
+        .expect("sighash");
+    let signature =
+        secp.sign_schnorr_no_aux_rand(&Message::from_digest(sighash.to_byte_array()), &keypair);
+    let mut witness = bitcoin::Witness::new();
+    witness.push(signature.serialize());
+    witness.push(script.as_bytes());
+    witness.push(control.serialize());
+    tx.input[0].witness = witness;
+    (tx, prevout)
+}
+
+/// `replaceDeposit` of the fixture's replacement `name` for deposit id `id`.
+fn replace_call(name: &str, id: u64) -> Br::replaceDepositCall {
+    let c = deposit_named(name);
+    Br::replaceDepositCall {
+        replaceTx: c.moveTx,
+        proof: c.proof,
+        idToReplace: U256::from(id),
+        shaScriptPubkeys: c.shaScriptPubkeys,
+    }
+}
+
+/// `setReplaceScript` with the regtest key's replace template.
+fn set_replace_script() -> Vec<u8> {
+    let key = DepositSigner::from_secret(&[7u8; 32])
+        .expect("signer")
+        .aggregated_key();
+    let template = ScriptTemplate::replace(&key);
+    Br::setReplaceScriptCall {
+        _replacePrefix: template.prefix.into(),
+        _replaceSuffix: template.suffix.into(),
+    }
+    .abi_encode()
+}
+
+/// A change to a witness stack's items.
+type WitnessEdit = dyn Fn(&mut Vec<Vec<u8>>);
+
+/// Never funded, never a deposit recipient of the valid deposits.
+const CAROL: Address = address!("00000000000000000000000000000000000ca201");
+
+fn deposit_data(c: &Br::depositCall) -> Bytes {
+    c.abi_encode().into()
+}
+
+/// A `deposit` of the fixture, maybe changed: another height, index, proof node, piece byte,
+/// `shaScriptPubkeys`, head word, or a dirty head word in the calldata.
+fn deposit_strategy() -> BoxedStrategy<Call> {
+    let n = bridge_fixture().deposits.len();
+    (
+        prop_oneof![3 => 0..DEPOSIT_RECIPIENTS.len(), 1 => 0..n],
+        prop_oneof![8 => Just(SYSTEM_CALLER), 1 => Just(ALICE), 1 => Just(OWNER)],
+        prop_oneof![6 => Just(0u8), 1 => 1u8..11],
+        any::<u64>(),
+    )
+        .prop_map(|(i, from, mutation, noise)| {
+            let mut c = bridge_fixture().deposits[i].1.clone();
+            let flip = |b: &mut Bytes| {
+                let mut v = b.to_vec();
+                if !v.is_empty() {
+                    let at = (noise as usize >> 8) % v.len();
+                    v[at] ^= (noise as u8) | 1;
+                }
+                *b = v.into();
+            };
+            match mutation {
+                1 => {
+                    c.proof.blockHeight = match noise % 3 {
+                        0 => U256::ZERO,
+                        1 => U256::from(2),
+                        _ => U256::from(noise),
+                    }
+                }
+                2 => c.proof.index = U256::from(noise % 64),
+                3 => flip(&mut c.proof.intermediateNodes),
+                4 => flip(&mut c.moveTx.vin),
+                5 => flip(&mut c.moveTx.vout),
+                6 => flip(&mut c.moveTx.witness),
+                7 => c.shaScriptPubkeys.0[(noise % 32) as usize] ^= 1,
+                8 => match noise % 3 {
+                    0 => c.moveTx.version.0[0] ^= 1,
+                    1 => c.moveTx.flag.0[1] ^= 1,
+                    _ => c.moveTx.locktime.0[3] ^= 1,
+                },
+                9 => {
+                    let mut v = c.proof.intermediateNodes.to_vec();
+                    v.truncate(v.len().saturating_sub(1 + (noise % 33) as usize));
+                    c.proof.intermediateNodes = v.into();
+                }
+                _ => {}
+            }
+            let mut data = deposit_data(&c).to_vec();
+            if mutation == 10 {
+                // a dirty low byte in version, flag or locktime (the struct sits at 0x60)
+                let word = [0x60, 0x80, 0x100][(noise % 3) as usize];
+                data[4 + word + 31] = 1;
+            }
+            Call::new(from, BRIDGE, data)
+        })
+        .boxed()
+}
+
+fn any_txid() -> impl Strategy<Value = B256> {
+    prop_oneof![
+        (0u8..4).prop_map(B256::repeat_byte),
+        any::<[u8; 32]>().prop_map(B256::from),
+    ]
+}
+
+fn any_output_id() -> impl Strategy<Value = [u8; 4]> {
+    prop_oneof![(0u8..3).prop_map(|b| [b, 0, 0, 0]), any::<[u8; 4]>()]
+}
+
+fn any_value() -> impl Strategy<Value = U256> {
+    prop_oneof![
+        3 => Just(U256::from(ETHER)),
+        1 => Just(U256::ZERO),
+        1 => Just(U256::from(ETHER - 1)),
+        1 => Just(U256::from(2 * ETHER)),
+        1 => Just(U256::from(3 * ETHER)),
+    ]
+}
+
+fn bridge_call() -> BoxedStrategy<Call> {
+    let anyone = prop_oneof![
+        2 => Just(OWNER),
+        2 => Just(SYSTEM_CALLER),
+        1 => Just(ALICE),
+        1 => Just(BOB),
+    ];
+    let who = prop_oneof![
+        Just(Address::ZERO),
+        Just(ALICE),
+        Just(BOB),
+        Just(OWNER),
+        Just(SYSTEM_CALLER),
+        Just(FAILED_DEPOSIT_VAULT),
+    ];
+    let withdraw = (
+        prop_oneof![Just(ALICE), Just(BOB)],
+        any_txid(),
+        any_output_id(),
+        any_value(),
+    )
+        .prop_map(|(from, tx_id, output_id, value)| Call {
+            value,
+            ..Call::new(
+                from,
+                BRIDGE,
+                Br::withdrawCall {
+                    txId: tx_id,
+                    outputId: output_id.into(),
+                }
+                .abi_encode(),
+            )
+        });
+    let batch = (
+        prop::collection::vec((any_txid(), any_output_id()), 0..4),
+        any::<bool>(),
+        any_value(),
+        any::<u8>(),
+    )
+        .prop_map(|(utxos, mismatch, unit, dirty)| {
+            let n = utxos.len();
+            let mut outputs: Vec<_> = utxos.iter().map(|(_, o)| (*o).into()).collect();
+            if mismatch {
+                outputs.push([9u8, 0, 0, 0].into());
+            }
+            let mut data = Br::batchWithdrawCall {
+                txIds: utxos.iter().map(|(t, _)| *t).collect(),
+                outputIds: outputs,
+            }
+            .abi_encode();
+            if dirty % 5 == 0 && n > 0 {
+                // a dirty bytes4 element: the last word of the calldata
+                let last = data.len() - 1;
+                data[last] = 1;
+            }
+            Call {
+                value: unit * U256::from(n.max(1)),
+                ..Call::new(ALICE, BRIDGE, data)
+            }
+        });
+    let admin = (0u8..9, anyone, who, any_u256()).prop_map(|(which, from, who, amount)| {
+        let data = match which {
+            0 => Br::pauseCall {}.abi_encode(),
+            1 => Br::unpauseCall {}.abi_encode(),
+            2 => Br::setOperatorCall { _operator: who }.abi_encode(),
+            3 => Br::setFailedDepositVaultCall {
+                _failedDepositVault: who,
+            }
+            .abi_encode(),
+            4 => Br::setOptimisticWithdrawAmountSatsCall {
+                _optimisticWithdrawAmountSats: amount % U256::from(3),
+            }
+            .abi_encode(),
+            5 => Br::transferOwnershipCall { newOwner: who }.abi_encode(),
+            6 => {
+                return Call::new(who, BRIDGE, Br::acceptOwnershipCall {}.abi_encode());
+            }
+            7 => Br::renounceOwnershipCall {}.abi_encode(),
+            _ => Br::setDepositScriptCall {
+                _depositPrefix: vec![0x22; 34].into(),
+                _depositSuffix: Bytes::new(),
+            }
+            .abi_encode(),
+        };
+        Call::new(from, BRIDGE, data)
+    });
+    let view = (0u8..20, any_u256(), any_txid()).prop_map(|(which, n, key)| {
+        let small = n % U256::from(4);
+        let data = match which {
+            0 => Br::initializedCall {}.abi_encode(),
+            1 => Br::operatorCall {}.abi_encode(),
+            2 => Br::depositAmountCall {}.abi_encode(),
+            3 => Br::failedDepositVaultCall {}.abi_encode(),
+            4 => Br::optimisticWithdrawAmountSatsCall {}.abi_encode(),
+            5 => Br::getWithdrawalCountCall {}.abi_encode(),
+            6 => Br::depositTxIdsCall(small).abi_encode(),
+            7 => Br::withdrawalUTXOsCall(small).abi_encode(),
+            8 => Br::processedTxIdsCall(key).abi_encode(),
+            9 => Br::usedWithdrawalUTXOCall(key).abi_encode(),
+            10 => Br::ownerCall {}.abi_encode(),
+            11 => Br::pendingOwnerCall {}.abi_encode(),
+            12 => Br::pausedCall {}.abi_encode(),
+            13 => Br::LIGHT_CLIENTCall {}.abi_encode(),
+            14 => Br::SAT_TO_WEICall {}.abi_encode(),
+            15 => Br::PAYOUT_ANCHOR_OUTPUT_AMOUNTCall {}.abi_encode(),
+            16 => Br::SCHNORR_VERIFIER_PRECOMPILECall {}.abi_encode(),
+            17 => Br::getAggregatedKeyCall {}.abi_encode(),
+            18 => match n.byte(0) % 4 {
+                0 => Br::depositPrefixCall {}.abi_encode(),
+                1 => Br::depositSuffixCall {}.abi_encode(),
+                2 => Br::replacePrefixCall {}.abi_encode(),
+                _ => Br::replaceSuffixCall {}.abi_encode(),
+            },
+            _ => Br::SYSTEM_CALLERCall {}.abi_encode(),
+        };
+        Call::new(BOB, BRIDGE, data)
+    });
+    let garbage = (any::<Vec<u8>>(), any_value()).prop_map(|(tail, value)| {
+        // safeWithdraw with arbitrary arguments, and calls without a known selector
+        let mut data = Br::safeWithdrawCall::SELECTOR.to_vec();
+        data.extend_from_slice(&tail);
+        if tail.len() % 3 == 0 {
+            data = tail;
+        }
+        Call {
+            value,
+            ..Call::new(ALICE, BRIDGE, data)
+        }
+    });
+    let replace = (
+        prop_oneof![
+            Just("replace ALICE's"),
+            Just("replace FRESH's"),
+            Just("replace an unknown txid")
+        ],
+        0u64..4,
+        prop_oneof![4 => Just(SYSTEM_CALLER), 1 => Just(ALICE)],
+        prop_oneof![3 => Just(None), 1 => any::<u16>().prop_map(Some)],
+    )
+        .prop_map(|(name, id, from, flip)| {
+            let mut c = replace_call(name, id);
+            if let Some(f) = flip {
+                let mut w = c.replaceTx.witness.to_vec();
+                let at = usize::from(f) % w.len();
+                w[at] ^= 1;
+                c.replaceTx.witness = w.into();
+            }
+            Call::new(from, BRIDGE, c.abi_encode())
+        });
+    let set_replace = prop_oneof![Just(OWNER), Just(ALICE)]
+        .prop_map(|from| Call::new(from, BRIDGE, set_replace_script()));
+    let n_safe = bridge_fixture().safe.len();
+    let safe = (
+        prop_oneof![3 => Just(0usize), 2 => 0..n_safe],
+        any_value(),
+        prop_oneof![Just(ALICE), Just(BOB)],
+        prop_oneof![4 => Just(None), 1 => any::<(u8, u16)>().prop_map(Some)],
+    )
+        .prop_map(|(i, value, from, flip)| {
+            let mut c = bridge_fixture().safe[i].1.clone();
+            let flip_in = |b: &mut Bytes, at: u16| {
+                let mut v = b.to_vec();
+                if !v.is_empty() {
+                    let i = usize::from(at) % v.len();
+                    v[i] ^= 1;
+                }
+                *b = v.into();
+            };
+            let mut data = None;
+            if let Some((which, at)) = flip {
+                match which % 8 {
+                    0 => flip_in(&mut c.prepareTx.vin, at),
+                    1 => flip_in(&mut c.prepareTx.vout, at),
+                    2 => flip_in(&mut c.payoutTx.vin, at),
+                    3 => flip_in(&mut c.payoutTx.vout, at),
+                    4 => flip_in(&mut c.payoutTx.witness, at),
+                    5 => flip_in(&mut c.prepareProof.intermediateNodes, at),
+                    6 => c.payoutTx.flag.0[0] ^= 1,
+                    _ => {
+                        // a dirty low byte in a head word of payoutTx or prepareTx
+                        let mut d = c.abi_encode();
+                        let arg = if at % 2 == 0 { 0 } else { 2 };
+                        let offset = U256::from_be_slice(&d[4 + 32 * arg..4 + 32 * arg + 32]);
+                        let base = 4 + offset.to::<usize>();
+                        let field = [0, 0x20, 0xa0][usize::from(at) % 3];
+                        d[base + field + 31] = 1;
+                        data = Some(d);
+                    }
+                }
+            }
+            Call {
+                value,
+                ..Call::new(from, BRIDGE, data.unwrap_or_else(|| c.abi_encode()))
+            }
+        });
+    prop_oneof![
+        6 => deposit_strategy(),
+        3 => safe,
+        3 => replace,
+        1 => set_replace,
+        3 => withdraw,
+        2 => batch,
+        4 => admin,
+        3 => view,
+        1 => garbage,
+    ]
+    .boxed()
+}
+
+/// A Bridge call, sometimes with a gas limit too low for the bytecode or for the native
+/// deposit's floor.
+fn with_gas(call: impl Strategy<Value = Call>) -> impl Strategy<Value = Call> {
+    (
+        call,
+        prop_oneof![9 => Just(None), 1 => (25_000u64..700_000).prop_map(Some)],
+    )
+        .prop_map(|(mut call, gas)| {
+            if let Some(gas) = gas {
+                call.gas = gas;
+            }
+            call
+        })
+}
+
+fn bridge_sequence() -> impl Strategy<Value = Vec<Call>> {
+    let start = bridge_fixture().start.clone();
+    prop::collection::vec(
+        prop_oneof![
+            8 => with_gas(routed(bridge_call())),
+            1 => routed(lc_call()),
+            1 => routed(vault_call()),
+        ],
+        1..16,
+    )
+    .prop_map(move |rest| {
+        let mut calls = start.clone();
+        calls.extend(rest);
+        calls
+    })
+}
+
+#[test]
+fn generated_bridge_sequences_agree() {
+    let cases = std::env::var("NATIVE_DIFF_BRIDGE_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let tally = Tally::default();
+    let before = call_counts(NativeContract::Bridge);
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&bridge_sequence(), |calls| {
+        compare(&calls, false, &tally).map_err(TestCaseError::fail)
+    });
+    let after = call_counts(NativeContract::Bridge);
+    println!(
+        "native vs Solidity, Bridge: {cases} generated sequences, {} calls agreed (native gas \
+         {} vs Solidity gas {} in all); the native chain answered {} Bridge calls in Rust and \
+         handed {} to the bytecode",
+        tally.calls.get(),
+        tally.native_gas.get(),
+        tally.solidity_gas.get(),
+        after.native - before.native,
+        after.bytecode - before.bytecode,
+    );
+    println!("agreed calls by outcome: {:?}", tally.kinds.borrow());
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+/// Which implementation a native chain runs a Bridge call with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Path {
+    /// Answered in Rust.
+    Native,
+    /// Handed to the bytecode.
+    Bytecode,
+}
+
+fn deposit_named(name: &str) -> Br::depositCall {
+    bridge_fixture()
+        .deposits
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, c)| c.clone())
+        .expect("fixture deposit")
+}
+
+/// The txid of the fixture's transaction `name` (the Solidity rule: hash256 of version ‖
+/// vin ‖ vout ‖ locktime).
+fn deposit_params_txid(name: &str) -> U256 {
+    let t = deposit_named(name).moveTx;
+    let mut b = t.version.to_vec();
+    b.extend_from_slice(&t.vin);
+    b.extend_from_slice(&t.vout);
+    b.extend_from_slice(&t.locktime.0);
+    U256::from_be_bytes(sha256d::Hash::hash(&b).to_byte_array())
+}
+
+/// `initialize` with the regtest deposit script cut or padded to `prefix_len` bytes.
+fn bridge_init(amount: U256, prefix_len: usize) -> Vec<u8> {
+    let key = DepositSigner::from_secret(&[7u8; 32])
+        .expect("signer")
+        .aggregated_key();
+    let template = ScriptTemplate::deposit(&key);
+    let mut prefix = template.prefix.clone();
+    prefix.resize(prefix_len, 0x75);
+    Br::initializeCall {
+        _depositPrefix: prefix.into(),
+        _depositSuffix: template.suffix.into(),
+        _depositAmount: amount,
+    }
+    .abi_encode()
+}
+
+fn word_of(address: Address) -> Vec<u8> {
+    U256::from_be_slice(address.as_slice())
+        .to_be_bytes::<32>()
+        .to_vec()
+}
+
+/// The Bridge's rules, call by call (after `Bridge.t.sol` and `BridgeHostile.t.sol`), with
+/// the path the native chain takes.
+fn bridge_calls() -> Vec<(Call, Expect, Path)> {
+    use Path::{Bytecode, Native};
+    let to_bridge = |from: Address, data: Vec<u8>| Call::new(from, BRIDGE, data);
+    let deposit = |from: Address, c: &Br::depositCall| Call::new(from, BRIDGE, c.abi_encode());
+    let alice = deposit_named("to ALICE");
+    let alice_tx_id = U256::from_be_bytes(
+        btc_evm_system_contracts::bitcoin::hashing::sha256d(&{
+            let t = &alice.moveTx;
+            let mut b = t.version.to_vec();
+            b.extend_from_slice(&t.vin);
+            b.extend_from_slice(&t.vout);
+            b.extend_from_slice(&t.locktime.0);
+            b
+        })
+        .to_byte_array(),
+    );
+    let changed = |f: &dyn Fn(&mut Br::depositCall)| {
+        let mut c = alice.clone();
+        f(&mut c);
+        c
+    };
+    let start = bridge_fixture().start.clone();
+    let withdraw = |from: Address, tx: u8, out: u8, value: U256| Call {
+        value,
+        ..Call::new(
+            from,
+            BRIDGE,
+            Br::withdrawCall {
+                txId: B256::repeat_byte(tx),
+                outputId: [out, 0, 0, 0].into(),
+            }
+            .abi_encode(),
+        )
+    };
+    let batch = |n: usize, extra: bool, value: U256| {
+        let mut outputs: Vec<_> = (0..n).map(|i| [i as u8, 1, 0, 0].into()).collect();
+        if extra {
+            outputs.push([7, 7, 7, 7].into());
+        }
+        Call {
+            value,
+            ..Call::new(
+                BOB,
+                BRIDGE,
+                Br::batchWithdrawCall {
+                    txIds: (0..n).map(|i| B256::repeat_byte(0x40 + i as u8)).collect(),
+                    outputIds: outputs,
+                }
+                .abi_encode(),
+            )
+        }
+    };
+    let one = U256::from(ETHER);
+    let unauthorized = |a: Address| {
+        Expect::RevertsWith(Br::OwnableUnauthorizedAccount { account: a }.abi_encode())
+    };
+    let enforced = Expect::RevertsWith(Br::EnforcedPause {}.abi_encode());
+    let mut dirty_head = alice.abi_encode();
+    dirty_head[4 + 0x60 + 31] = 1; // version's low byte
+    let mut calls: Vec<(Call, Expect, Path)> = start
+        .into_iter()
+        .zip([Path::Native, Path::Native, Path::Native])
+        .map(|(c, p)| (c, Expect::Ok, p))
+        .collect();
+    // The light client's own calls are not the Bridge's: only the last of the three counts.
+    calls.extend(vec![
+        (
+            to_bridge(BOB, Br::initializedCall {}.abi_encode()),
+            Expect::True,
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::operatorCall {}.abi_encode()),
+            Expect::Returns(word_of(SYSTEM_CALLER)),
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::failedDepositVaultCall {}.abi_encode()),
+            Expect::Returns(word_of(FAILED_DEPOSIT_VAULT)),
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::optimisticWithdrawAmountSatsCall {}.abi_encode()),
+            Expect::Returns(U256::from(100_000_000 - 240).to_be_bytes::<32>().to_vec()),
+            Native,
+        ),
+        (
+            Call::new(
+                SYSTEM_CALLER,
+                BRIDGE,
+                bridge_fixture().start[2].data.clone(),
+            ),
+            Expect::Reverts("Contract is already initialized"),
+            Native,
+        ),
+        // deposit: callers, replay, format, inclusion, signature, pause
+        (
+            deposit(ALICE, &alice),
+            Expect::Reverts("caller is not the system caller or operator"),
+            Native,
+        ),
+        (
+            Call {
+                value: U256::from(1),
+                ..deposit(OWNER, &alice)
+            },
+            Expect::RevertsWith(vec![]),
+            Native,
+        ),
+        (
+            to_bridge(SYSTEM_CALLER, dirty_head),
+            Expect::RevertsWith(vec![]),
+            Native,
+        ),
+        (
+            deposit(
+                SYSTEM_CALLER,
+                &changed(&|c| c.moveTx.vin = vec![0u8; 41].into()),
+            ),
+            Expect::Reverts("Vin is not properly formatted"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &changed(&|c| c.moveTx.vout = Bytes::new())),
+            Expect::Reverts("Vout is not properly formatted"),
+            Native,
+        ),
+        (
+            deposit(
+                SYSTEM_CALLER,
+                &changed(&|c| {
+                    let w = c.moveTx.witness.to_vec();
+                    c.moveTx.witness = w[..w.len() - 1].to_vec().into();
+                }),
+            ),
+            Expect::Reverts("Witness is not properly formatted"),
+            Native,
+        ),
+        (
+            deposit(
+                SYSTEM_CALLER,
+                &changed(&|c| c.proof.blockHeight = U256::from(2)),
+            ),
+            Expect::Reverts("Transaction is not in block"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &changed(&|c| c.proof.index += U256::from(1))),
+            Expect::Reverts("Transaction is not in block"),
+            Native,
+        ),
+        (
+            deposit(
+                SYSTEM_CALLER,
+                &changed(&|c| {
+                    let n = c.proof.intermediateNodes.to_vec();
+                    c.proof.intermediateNodes = n[32..].to_vec().into();
+                }),
+            ),
+            Expect::Reverts("Invalid proof length"),
+            Native,
+        ),
+        (
+            deposit(
+                SYSTEM_CALLER,
+                &changed(&|c| c.moveTx.locktime = [0, 0, 0, 1].into()),
+            ),
+            Expect::Reverts("Transaction is not in block"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &changed(&|c| c.shaScriptPubkeys.0[0] ^= 1)),
+            Expect::Reverts("Invalid signature"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("63-byte signature")),
+            Expect::Reverts("Invalid signature length"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("66-byte signature")),
+            Expect::Reverts("Invalid signature length"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("two witness items")),
+            Expect::Reverts("Invalid witness items"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("empty control block")),
+            Expect::Reverts("Invalid signature"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("signature flipped")),
+            Expect::Reverts("Invalid signature"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("recipient changed")),
+            Expect::Reverts("Invalid signature"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("two inputs")),
+            Expect::Reverts("Only one input allowed"),
+            Native,
+        ),
+        // The contract signs SIGHASH_DEFAULT and ignores a 65th byte.
+        (
+            deposit(
+                SYSTEM_CALLER,
+                &deposit_named("65-byte signature ending 0x01"),
+            ),
+            Expect::Ok,
+            Native,
+        ),
+        (deposit(SYSTEM_CALLER, &alice), Expect::Ok, Native),
+        (
+            to_bridge(BOB, Br::processedTxIdsCall(alice_tx_id.into()).abi_encode()),
+            Expect::True,
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::depositTxIdsCall(U256::from(1)).abi_encode()),
+            Expect::Returns(alice_tx_id.to_be_bytes::<32>().to_vec()),
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::depositTxIdsCall(U256::from(2)).abi_encode()),
+            Expect::RevertsWith(vec![]),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &alice),
+            Expect::Reverts("txId already spent"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("to FRESH")),
+            Expect::Ok,
+            Native,
+        ),
+        // replaceDeposit (ALICE's deposit is id 1, after the 65-byte-signature one)
+        (
+            to_bridge(
+                SYSTEM_CALLER,
+                replace_call("replace ALICE's", 1).abi_encode(),
+            ),
+            Expect::Reverts("Replace script is not set"),
+            Native,
+        ),
+        (
+            to_bridge(ALICE, set_replace_script()),
+            unauthorized(ALICE),
+            Native,
+        ),
+        (
+            to_bridge(OWNER, {
+                let mut c =
+                    Br::setReplaceScriptCall::abi_decode(&set_replace_script()).expect("decode");
+                let mut p = c._replacePrefix.to_vec();
+                p[5] ^= 1;
+                c._replacePrefix = p.into();
+                c.abi_encode()
+            }),
+            Expect::Reverts(
+                "Replace prefix must contain the same aggregated key as deposit prefix",
+            ),
+            Native,
+        ),
+        (
+            to_bridge(
+                OWNER,
+                Br::setReplaceScriptCall {
+                    _replacePrefix: vec![0x22; 33].into(),
+                    _replaceSuffix: Bytes::new(),
+                }
+                .abi_encode(),
+            ),
+            Expect::Reverts("Replace script must be longer than 34 bytes"),
+            Native,
+        ),
+        (to_bridge(OWNER, set_replace_script()), Expect::Ok, Native),
+        (
+            to_bridge(ALICE, replace_call("replace ALICE's", 1).abi_encode()),
+            Expect::Reverts("caller is not the operator"),
+            Native,
+        ),
+        (
+            to_bridge(
+                SYSTEM_CALLER,
+                replace_call("replace ALICE's", 9).abi_encode(),
+            ),
+            Expect::Reverts("Invalid index"),
+            Native,
+        ),
+        (
+            to_bridge(
+                SYSTEM_CALLER,
+                replace_call("replace ALICE's", 0).abi_encode(),
+            ),
+            Expect::Reverts("Invalid txId to replace provided"),
+            Native,
+        ),
+        (
+            to_bridge(SYSTEM_CALLER, {
+                let mut c = replace_call("replace ALICE's", 1);
+                c.shaScriptPubkeys.0[5] ^= 1;
+                c.abi_encode()
+            }),
+            Expect::Reverts("Invalid signature"),
+            Native,
+        ),
+        (
+            to_bridge(
+                SYSTEM_CALLER,
+                Br::replaceDepositCall {
+                    replaceTx: alice.moveTx.clone(),
+                    proof: alice.proof.clone(),
+                    idToReplace: U256::from(1),
+                    shaScriptPubkeys: alice.shaScriptPubkeys,
+                }
+                .abi_encode(),
+            ),
+            Expect::Reverts("txId already used to replace"),
+            Native,
+        ),
+        (
+            to_bridge(SYSTEM_CALLER, {
+                let bob = deposit_named("to BOB");
+                Br::replaceDepositCall {
+                    replaceTx: bob.moveTx,
+                    proof: bob.proof,
+                    idToReplace: U256::from(1),
+                    shaScriptPubkeys: bob.shaScriptPubkeys,
+                }
+                .abi_encode()
+            }),
+            Expect::Reverts("Invalid script length"),
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("replace FRESH's")),
+            Expect::Reverts("Invalid script length"),
+            Native,
+        ),
+        (
+            to_bridge(
+                SYSTEM_CALLER,
+                replace_call("replace ALICE's", 1).abi_encode(),
+            ),
+            Expect::Ok,
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::depositTxIdsCall(U256::from(1)).abi_encode()),
+            Expect::Returns(
+                deposit_params_txid("replace ALICE's")
+                    .to_be_bytes::<32>()
+                    .to_vec(),
+            ),
+            Native,
+        ),
+        (
+            to_bridge(
+                SYSTEM_CALLER,
+                replace_call("replace ALICE's", 1).abi_encode(),
+            ),
+            Expect::Reverts("txId already used to replace"),
+            Native,
+        ),
+        // Recipients with code: the bytecode pays them (or the failed-deposit vault).
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("to a contract")),
+            Expect::Ok,
+            Bytecode,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("to a reverter")),
+            Expect::Ok,
+            Bytecode,
+        ),
+        // pause
+        (
+            to_bridge(ALICE, Br::pauseCall {}.abi_encode()),
+            Expect::Reverts("caller is not the owner or operator"),
+            Native,
+        ),
+        (
+            to_bridge(OWNER, Br::pauseCall {}.abi_encode()),
+            Expect::Ok,
+            Native,
+        ),
+        (
+            to_bridge(SYSTEM_CALLER, Br::pauseCall {}.abi_encode()),
+            enforced.clone(),
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::pausedCall {}.abi_encode()),
+            Expect::True,
+            Native,
+        ),
+        (
+            deposit(SYSTEM_CALLER, &deposit_named("to BOB")),
+            enforced.clone(),
+            Native,
+        ),
+        (withdraw(ALICE, 1, 0, one), enforced.clone(), Native),
+        (batch(1, false, one), enforced, Native),
+        (
+            to_bridge(SYSTEM_CALLER, Br::unpauseCall {}.abi_encode()),
+            Expect::Ok,
+            Native,
+        ),
+        (
+            to_bridge(OWNER, Br::unpauseCall {}.abi_encode()),
+            Expect::RevertsWith(Br::ExpectedPause {}.abi_encode()),
+            Native,
+        ),
+        // withdrawals
+        (
+            withdraw(ALICE, 1, 0, one - U256::from(1)),
+            Expect::Reverts("Invalid withdraw amount"),
+            Native,
+        ),
+        (
+            withdraw(ALICE, 1, 0, U256::ZERO),
+            Expect::Reverts("Invalid withdraw amount"),
+            Native,
+        ),
+        (withdraw(ALICE, 1, 0, one), Expect::Ok, Native),
+        (
+            withdraw(BOB, 1, 0, one),
+            Expect::Reverts("UTXO already used"),
+            Native,
+        ),
+        (withdraw(BOB, 1, 1, one), Expect::Ok, Native),
+        (
+            to_bridge(BOB, Br::getWithdrawalCountCall {}.abi_encode()),
+            Expect::Returns(U256::from(2).to_be_bytes::<32>().to_vec()),
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::withdrawalUTXOsCall(U256::from(1)).abi_encode()),
+            Expect::Returns({
+                let mut v = vec![1u8; 32];
+                v.extend_from_slice(&[1, 0, 0, 0]);
+                v.extend_from_slice(&[0; 28]);
+                v
+            }),
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::withdrawalUTXOsCall(U256::from(2)).abi_encode()),
+            Expect::RevertsWith(vec![]),
+            Native,
+        ),
+        (
+            batch(2, true, one * U256::from(2)),
+            Expect::Reverts("Length mismatch"),
+            Native,
+        ),
+        (
+            batch(2, false, one),
+            Expect::Reverts("Invalid withdraw amount"),
+            Native,
+        ),
+        (batch(3, false, one * U256::from(3)), Expect::Ok, Native),
+        (batch(0, false, U256::ZERO), Expect::Ok, Native),
+        // safeWithdraw
+        (
+            Call {
+                value: one,
+                ..Call::new(ALICE, BRIDGE_IMPL, safe_named("valid").abi_encode())
+            },
+            Expect::Reverts("Bridge is not initialized"),
+            Native,
+        ),
+        (
+            to_bridge(ALICE, safe_named("valid").abi_encode()),
+            Expect::Reverts("Invalid withdraw amount"),
+            Native,
+        ),
+        (
+            Call {
+                value: one,
+                ..to_bridge(ALICE, safe_named("valid").abi_encode())
+            },
+            Expect::Ok,
+            Native,
+        ),
+        (
+            Call {
+                value: one,
+                ..to_bridge(BOB, safe_named("valid").abi_encode())
+            },
+            Expect::Reverts("UTXO already used"),
+            Native,
+        ),
+        (
+            Call {
+                value: one,
+                ..to_bridge(ALICE, safe_named("SIGHASH_ALL type byte").abi_encode())
+            },
+            Expect::Reverts("Invalid sighash type"),
+            Native,
+        ),
+        (
+            Call {
+                value: one,
+                ..to_bridge(ALICE, safe_named("64-byte signature").abi_encode())
+            },
+            Expect::Reverts("Invalid signature length"),
+            Native,
+        ),
+        (
+            Call {
+                value: one,
+                ..to_bridge(ALICE, safe_named("payout value").abi_encode())
+            },
+            Expect::Reverts("Payout output value does not match optimistic withdraw amount"),
+            Native,
+        ),
+        (
+            Call {
+                value: one,
+                ..to_bridge(ALICE, safe_named("spends a non-P2TR output").abi_encode())
+            },
+            Expect::Reverts("Invalid spent output length"),
+            Native,
+        ),
+        (
+            Call {
+                value: one,
+                ..to_bridge(ALICE, safe_named("spends a missing output").abi_encode())
+            },
+            Expect::Reverts("Invalid spent output index"),
+            Native,
+        ),
+        (
+            Call {
+                value: one,
+                ..to_bridge(ALICE, safe_named("header changed").abi_encode())
+            },
+            Expect::Reverts("Invalid block header"),
+            Native,
+        ),
+        (
+            Call {
+                value: one,
+                ..to_bridge(ALICE, safe_named("address differs").abi_encode())
+            },
+            Expect::Reverts("Invalid payout output script pubkey"),
+            Native,
+        ),
+        (
+            Call {
+                value: one,
+                ..to_bridge(ALICE, safe_named("proof index").abi_encode())
+            },
+            Expect::Reverts("Transaction is not in block"),
+            Native,
+        ),
+        (
+            Call {
+                value: one,
+                ..Call::new(
+                    ALICE,
+                    BRIDGE_IMPL,
+                    Br::withdrawCall {
+                        txId: B256::ZERO,
+                        outputId: [0; 4].into(),
+                    }
+                    .abi_encode(),
+                )
+            },
+            Expect::Reverts("Bridge is not initialized"),
+            Native,
+        ),
+        // owner functions and the operator
+        (
+            to_bridge(BOB, Br::setOperatorCall { _operator: ALICE }.abi_encode()),
+            unauthorized(BOB),
+            Native,
+        ),
+        (
+            to_bridge(
+                OWNER,
+                Br::setOperatorCall {
+                    _operator: Address::ZERO,
+                }
+                .abi_encode(),
+            ),
+            Expect::Reverts("Operator cannot be zero address"),
+            Native,
+        ),
+        (
+            to_bridge(OWNER, Br::setOperatorCall { _operator: ALICE }.abi_encode()),
+            Expect::Ok,
+            Native,
+        ),
+        (deposit(ALICE, &deposit_named("to BOB")), Expect::Ok, Native),
+        (
+            to_bridge(
+                OWNER,
+                Br::setFailedDepositVaultCall {
+                    _failedDepositVault: Address::ZERO,
+                }
+                .abi_encode(),
+            ),
+            Expect::Reverts("Invalid address"),
+            Native,
+        ),
+        (
+            to_bridge(
+                OWNER,
+                Br::setFailedDepositVaultCall {
+                    _failedDepositVault: BOB,
+                }
+                .abi_encode(),
+            ),
+            Expect::Ok,
+            Native,
+        ),
+        (
+            to_bridge(
+                OWNER,
+                Br::setOptimisticWithdrawAmountSatsCall {
+                    _optimisticWithdrawAmountSats: U256::ZERO,
+                }
+                .abi_encode(),
+            ),
+            Expect::Reverts("Optimistic withdraw amount cannot be 0"),
+            Native,
+        ),
+        (
+            to_bridge(
+                OWNER,
+                Br::setOptimisticWithdrawAmountSatsCall {
+                    _optimisticWithdrawAmountSats: U256::from(5),
+                }
+                .abi_encode(),
+            ),
+            Expect::Ok,
+            Native,
+        ),
+        (
+            to_bridge(
+                OWNER,
+                Br::transferOwnershipCall { newOwner: BOB }.abi_encode(),
+            ),
+            Expect::Ok,
+            Native,
+        ),
+        (
+            to_bridge(ALICE, Br::acceptOwnershipCall {}.abi_encode()),
+            unauthorized(ALICE),
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::acceptOwnershipCall {}.abi_encode()),
+            Expect::Ok,
+            Native,
+        ),
+        (
+            to_bridge(ALICE, Br::ownerCall {}.abi_encode()),
+            Expect::Returns(word_of(BOB)),
+            Native,
+        ),
+        (
+            to_bridge(OWNER, Br::renounceOwnershipCall {}.abi_encode()),
+            unauthorized(OWNER),
+            Native,
+        ),
+        (
+            to_bridge(OWNER, Br::pauseCall {}.abi_encode()),
+            Expect::Reverts("caller is not the owner or operator"),
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::getAggregatedKeyCall {}.abi_encode()),
+            Expect::Returns({
+                let key = ScriptTemplate::deposit(
+                    &DepositSigner::from_secret(&[7u8; 32])
+                        .expect("signer")
+                        .aggregated_key(),
+                )
+                .prefix[2..34]
+                    .to_vec();
+                Br::getAggregatedKeyCall::abi_encode_returns(&key.into())
+            }),
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::depositPrefixCall {}.abi_encode()),
+            Expect::Ok,
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::replaceSuffixCall {}.abi_encode()),
+            Expect::Returns(Br::replaceSuffixCall::abi_encode_returns(
+                &ScriptTemplate::replace(
+                    &DepositSigner::from_secret(&[7u8; 32])
+                        .expect("signer")
+                        .aggregated_key(),
+                )
+                .suffix
+                .into(),
+            )),
+            Native,
+        ),
+        (
+            Call::new(ALICE, BRIDGE_IMPL, Br::getAggregatedKeyCall {}.abi_encode()),
+            Expect::RevertsWith(
+                Br::SliceOutOfBounds {
+                    start: U256::from(2),
+                    length: U256::from(32),
+                    size: U256::ZERO,
+                }
+                .abi_encode(),
+            ),
+            Native,
+        ),
+        // initialize, on the (uninitialized) implementation's own storage
+        (
+            Call::new(BOB, BRIDGE_IMPL, bridge_init(U256::from(ETHER), 45)),
+            Expect::Reverts("caller is not the system caller"),
+            Native,
+        ),
+        (
+            Call::new(SYSTEM_CALLER, BRIDGE_IMPL, bridge_init(U256::ZERO, 45)),
+            Expect::Reverts("Deposit amount cannot be 0"),
+            Native,
+        ),
+        (
+            Call::new(
+                SYSTEM_CALLER,
+                BRIDGE_IMPL,
+                bridge_init(U256::from(ETHER), 33),
+            ),
+            Expect::Reverts("Deposit script must be longer than 34 bytes"),
+            Native,
+        ),
+        (
+            Call::new(
+                SYSTEM_CALLER,
+                BRIDGE_IMPL,
+                bridge_init(U256::from(ETHER + 1), 45),
+            ),
+            Expect::Reverts("Deposit amount must have valid satoshi value"),
+            Native,
+        ),
+        (
+            Call::new(
+                SYSTEM_CALLER,
+                BRIDGE_IMPL,
+                bridge_init(U256::from(u64::MAX) * U256::from(20_000_000_000u64), 45),
+            ),
+            Expect::Reverts("Deposit amount divided by SAT_TO_WEI must fit in uint64"),
+            Native,
+        ),
+        (
+            Call::new(
+                SYSTEM_CALLER,
+                BRIDGE_IMPL,
+                bridge_init(U256::from(240u64 * 10_000_000_000), 45),
+            ),
+            Expect::Reverts("Deposit amount must exceed the payout anchor amount"),
+            Native,
+        ),
+        (
+            Call::new(
+                SYSTEM_CALLER,
+                BRIDGE_IMPL,
+                bridge_init(U256::from(ETHER), 70),
+            ),
+            Expect::Ok,
+            Native,
+        ),
+        (
+            Call::new(ALICE, BRIDGE_IMPL, Br::depositPrefixCall {}.abi_encode()),
+            Expect::Ok,
+            Native,
+        ),
+        // setDepositScript: long and short values, the old data slots cleared
+        (
+            to_bridge(
+                ALICE,
+                Br::setDepositScriptCall {
+                    _depositPrefix: vec![0x22; 40].into(),
+                    _depositSuffix: Bytes::new(),
+                }
+                .abi_encode(),
+            ),
+            unauthorized(ALICE),
+            Native,
+        ),
+        (
+            to_bridge(
+                BOB,
+                Br::setDepositScriptCall {
+                    _depositPrefix: vec![0x22; 33].into(),
+                    _depositSuffix: Bytes::new(),
+                }
+                .abi_encode(),
+            ),
+            Expect::Reverts("Deposit script must be longer than 34 bytes"),
+            Native,
+        ),
+        (
+            to_bridge(
+                BOB,
+                Br::setDepositScriptCall {
+                    _depositPrefix: vec![0x23; 100].into(),
+                    _depositSuffix: vec![0x51; 70].into(),
+                }
+                .abi_encode(),
+            ),
+            Expect::Ok,
+            Native,
+        ),
+        (
+            to_bridge(
+                BOB,
+                Br::setDepositScriptCall {
+                    _depositPrefix: vec![0x24; 34].into(),
+                    _depositSuffix: vec![0x68].into(),
+                }
+                .abi_encode(),
+            ),
+            Expect::Ok,
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::depositSuffixCall {}.abi_encode()),
+            Expect::Returns(Br::depositSuffixCall::abi_encode_returns(
+                &vec![0x68].into(),
+            )),
+            Native,
+        ),
+        (
+            to_bridge(BOB, Br::getAggregatedKeyCall {}.abi_encode()),
+            Expect::Returns(Br::getAggregatedKeyCall::abi_encode_returns(
+                &vec![0x24; 32].into(),
+            )),
+            Native,
+        ),
+    ]);
+    calls
+}
+
+#[test]
+fn bridge_cases_agree_and_meet_the_spec() {
+    let calls = bridge_calls();
+    let plain: Vec<(Call, Expect)> = calls
+        .iter()
+        .map(|(c, e, _)| (c.clone(), e.clone()))
+        .collect();
+    run_handwritten("bridge", &plain);
+    // The path each call takes on a native chain.
+    let mut native = chain(ContractMode::Native);
+    for (i, (call, _, path)) in calls.iter().enumerate() {
+        let before = call_counts(NativeContract::Bridge);
+        run(&mut native, call);
+        let after = call_counts(NativeContract::Bridge);
+        if i < 2 {
+            continue; // light-client calls
+        }
+        let took = match (
+            after.native - before.native,
+            after.bytecode - before.bytecode,
+        ) {
+            (1, 0) => Path::Native,
+            (0, 1) => Path::Bytecode,
+            other => panic!("call {i} {call:?}: {other:?} Bridge calls"),
+        };
+        assert_eq!(took, *path, "call {i} {call:?}");
+    }
+}
+
+/// A compact size for `n`: minimal (`width` 0) or in the 3-, 5- or 9-byte form whatever `n`,
+/// as Bitcoin would not write it but `BitcoinTxCalldata.parse` reads it.
+fn compact_size(n: usize, width: u8) -> Vec<u8> {
+    let n = n as u64;
+    match width {
+        1 if n <= 0xffff => [&[0xfd][..], &(n as u16).to_le_bytes()].concat(),
+        2 if n <= 0xffff_ffff => [&[0xfe][..], &(n as u32).to_le_bytes()].concat(),
+        3 => [&[0xff][..], &n.to_le_bytes()].concat(),
+        _ => match n {
+            0..=0xfc => vec![n as u8],
+            0xfd..=0xffff => [&[0xfd][..], &(n as u16).to_le_bytes()].concat(),
+            _ => [&[0xfe][..], &(n as u32).to_le_bytes()].concat(),
+        },
+    }
+}
+
+/// A signed regtest deposit to `recipient` whose witness is re-encoded with these
+/// compact-size widths (item count, then each item's length) and `extra` items appended,
+/// recorded in a block of its own (height 2: coinbase and it) so that it passes the
+/// inclusion check, then deposited. The signature stays valid: the witness is not signed.
+fn reencoded_deposit(widths: [u8; 4], extra: &[Vec<u8>], recipient: Address, n: u8) -> Vec<Call> {
+    use btc_evm_system_contracts::bitcoin::deposit::TxPieces;
+    let signer = DepositSigner::from_secret(&[7u8; 32]).expect("signer");
+    let outpoint = OutPoint::new(Txid::from_raw_hash(sha256d::Hash::hash(&[0xee, n])), 0);
+    let d = signer
+        .sign_deposit(
+            &recipient.into_array(),
+            Amount::from_sat((ETHER / 10_000_000_000) as u64),
+            Amount::from_sat(1_000),
+            outpoint,
+            signer.bridge_script(),
+        )
+        .expect("sign");
+    let pieces = TxPieces::split(&d.tx);
+    let mut items: Vec<Vec<u8>> = d.tx.input[0].witness.iter().map(|i| i.to_vec()).collect();
+    items.extend(extra.iter().cloned());
+    let mut witness = compact_size(items.len(), widths[0]);
+    for (i, item) in items.iter().enumerate() {
+        witness.extend(compact_size(item.len(), *widths.get(i + 1).unwrap_or(&0)));
+        witness.extend_from_slice(item);
+    }
+    let wtxid_preimage = [
+        &pieces.version[..],
+        &pieces.flag,
+        &pieces.vin,
+        &pieces.vout,
+        &witness,
+        &pieces.locktime,
+    ]
+    .concat();
+    let wtxid = sha256d::Hash::hash(&wtxid_preimage);
+    let root = sha256d::Hash::hash(&[[0u8; 32], wtxid.to_byte_array()].concat());
+    let record = Lc::setBlockInfoCall {
+        _blockHash: B256::from(sha256d::Hash::hash(&root.to_byte_array()).to_byte_array()),
+        _witnessRoot: B256::from(root.to_byte_array()),
+        _coinbaseDepth: U256::from(1),
+    };
+    let script = d.prevout_script.as_bytes();
+    let sha_script_pubkeys =
+        bitcoin::hashes::sha256::Hash::hash(&[&[script.len() as u8][..], script].concat());
+    let deposit = Br::depositCall {
+        moveTx: Br::Transaction {
+            version: pieces.version.into(),
+            flag: pieces.flag.into(),
+            vin: pieces.vin.into(),
+            vout: pieces.vout.into(),
+            witness: witness.into(),
+            locktime: pieces.locktime.into(),
+        },
+        proof: Br::MerkleProof {
+            intermediateNodes: vec![0u8; 32].into(),
+            blockHeight: U256::from(2),
+            index: U256::from(1),
+        },
+        shaScriptPubkeys: B256::from(sha_script_pubkeys.to_byte_array()),
+    };
+    let mut calls = bridge_fixture().start.clone();
+    calls.push(system(record.abi_encode()));
+    calls.push(Call::new(SYSTEM_CALLER, BRIDGE, deposit.abi_encode()));
+    calls
+}
+
+/// Witnesses the contract's parser reads as Bitcoin would not write them — non-minimal
+/// compact sizes, extra items — on a transaction proven in a recorded block: the same outcome
+/// in both modes (`BitcoinTxCalldata.parse` is the reference), and a non-minimal signature or
+/// control-block length, or extra items, still deposit.
+#[test]
+fn reencoded_witnesses_agree() {
+    let tally = Tally::default();
+    // Fixed cases with the outcome the contract gives them.
+    let ok = |widths: [u8; 4], extra: Vec<Vec<u8>>, n: u8| {
+        let calls = reencoded_deposit(widths, &extra, ALICE, n);
+        compare(&calls, false, &tally).unwrap_or_else(|e| panic!("{widths:?}: {e}"));
+        let mut native = chain(ContractMode::Native);
+        let mut last = None;
+        for c in &calls {
+            last = Some(run(&mut native, c).0);
+        }
+        last.expect("calls")
+    };
+    assert_eq!(ok([0, 0, 0, 0], vec![], 1).kind, "success");
+    assert_eq!(
+        ok([0, 1, 0, 0], vec![], 2).kind,
+        "success",
+        "3-byte signature length"
+    );
+    assert_eq!(
+        ok([0, 3, 0, 2], vec![], 3).kind,
+        "success",
+        "9- and 5-byte lengths"
+    );
+    assert_eq!(
+        ok([1, 0, 0, 0], vec![], 4).kind,
+        "success",
+        "3-byte item count"
+    );
+    assert_eq!(
+        ok([0, 0, 0, 0], vec![vec![0x50, 1]], 5).kind,
+        "success",
+        "a fourth item"
+    );
+    let script_prefix = ok([0, 0, 1, 0], vec![], 6);
+    assert!(
+        check(&Expect::Reverts("Invalid signature"), &script_prefix),
+        "a non-minimal script length changes the tapleaf: {script_prefix:?}"
+    );
+    // Generated: any widths, extra items, recipients.
+    let mut runner = TestRunner::new(Config {
+        cases: 64,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let strategy = (
+        [0u8..4, 0u8..4, 0u8..4, 0u8..4],
+        prop::collection::vec(prop::collection::vec(any::<u8>(), 0..40), 0..3),
+        prop_oneof![Just(ALICE), Just(FRESH), Just(FORWARDER)],
+        any::<u8>(),
+    );
+    let result = runner.run(&strategy, |(widths, extra, recipient, n)| {
+        let calls = reencoded_deposit(widths, &extra, recipient, n);
+        compare(&calls, false, &tally).map_err(TestCaseError::fail)
+    });
+    println!(
+        "re-encoded witnesses: {} calls agreed, by outcome {:?}",
+        tally.calls.get(),
+        tally.kinds.borrow()
+    );
+    if let Err(e) = result {
+        panic!("{e}");
+    }
 }

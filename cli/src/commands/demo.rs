@@ -10,8 +10,7 @@ use crate::output::{Failure, Report};
 /// `btc-evm demo` options.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Run the light client and fee vaults as native Rust contracts (the Bridge stays
-    /// Solidity bytecode).
+    /// Run the light client, the fee vaults and the Bridge as native Rust contracts.
     #[arg(long)]
     pub native: bool,
 }

@@ -284,7 +284,7 @@ pub fn run(mode: ContractMode) -> Result<DemoReport, DemoError> {
             "btc-evm demo, system contracts: Solidity bytecode (light client, fee vaults, Bridge)"
         }
         ContractMode::Native => {
-            "btc-evm demo, system contracts: native Rust light client and fee vaults; the Bridge is still Solidity bytecode"
+            "btc-evm demo, system contracts: native Rust light client and fee vaults, and the native Bridge"
         }
     });
     let signer = DepositSigner::from_secret(&[0x5e; 32]).step("deposit key")?;
@@ -700,7 +700,7 @@ mod tests {
         // The headers say which mode ran.
         assert!(solidity.lines[0].contains("Solidity bytecode"));
         assert!(native.lines[0].contains("native Rust"));
-        assert!(native.lines[0].contains("Bridge is still Solidity"));
+        assert!(native.lines[0].contains("the native Bridge"));
         // Same text but for gas figures, the mode header and the state root (native
         // contracts hold no bytecode at their implementation addresses).
         assert_eq!(solidity.lines.len(), native.lines.len());

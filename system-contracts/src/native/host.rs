@@ -5,12 +5,16 @@ use alloc::vec::Vec;
 
 use revm::context::Cfg;
 use revm::context_interface::cfg::GasParams;
-use revm::context_interface::{ContextTr, JournalTr};
-use revm::interpreter::{CallInputs, Gas, InstructionResult, InterpreterResult};
-use revm::primitives::{keccak256, Address, Bytes, Log, LogData, B256, U256};
+use revm::context_interface::{Block, ContextTr, JournalTr};
+use revm::handler::PrecompileProvider;
+use revm::interpreter::{
+    CallInput, CallInputs, CallScheme, CallValue, Gas, InstructionResult, InterpreterResult,
+};
+use revm::primitives::{keccak256, Address, Bytes, Log, LogData, B256, KECCAK_EMPTY, U256};
+use revm::state::Bytecode;
 
 use super::gas::{CALL_BASE, KECCAK_SLOT, SELF_BALANCE};
-use super::{light_client, vault, NativeContract};
+use super::{bridge, light_client, vault, NativeContract};
 
 /// Why a native call stopped early.
 pub(super) enum Exit {
@@ -26,9 +30,14 @@ pub(super) enum Exit {
 
 pub(super) type Res<T> = Result<T, Exit>;
 
+/// The wrapped provider's precompiles, as a native contract calls them.
+pub(super) type Precompiles<'a, C> = dyn PrecompileProvider<C, Output = InterpreterResult> + 'a;
+
 /// One native call in progress.
-pub(super) struct Call<'a, J> {
-    journal: &'a mut J,
+pub(super) struct Call<'a, C: ContextTr> {
+    ctx: &'a mut C,
+    precompiles: &'a mut Precompiles<'a, C>,
+    inputs: &'a CallInputs,
     gas_params: GasParams,
     /// The storage context (the proxy under `DELEGATECALL`).
     pub this: Address,
@@ -36,15 +45,15 @@ pub(super) struct Call<'a, J> {
     pub caller: Address,
     /// `msg.value` (apparent under `DELEGATECALL`).
     pub value: U256,
-    is_static: bool,
+    pub is_static: bool,
     limit: u64,
     used: u64,
     refund: i64,
-    /// The native contract called.
+    /// The calldata.
     pub input: Bytes,
 }
 
-impl<J: JournalTr> Call<'_, J> {
+impl<C: ContextTr> Call<'_, C> {
     /// Charges `cost`, halting out of gas when it does not fit.
     pub fn charge(&mut self, cost: u64) -> Res<()> {
         let used = self.used.saturating_add(cost);
@@ -55,14 +64,16 @@ impl<J: JournalTr> Call<'_, J> {
         Ok(())
     }
 
-    fn remaining(&self) -> u64 {
+    /// Gas left.
+    pub fn remaining(&self) -> u64 {
         self.limit - self.used
     }
 
     /// Storage slot `slot` of `this`.
     pub fn sload(&mut self, slot: U256) -> Res<U256> {
         let load = self
-            .journal
+            .ctx
+            .journal_mut()
             .sload(self.this, slot)
             .map_err(|e| Exit::Fatal(e.to_string()))?;
         let cost = if load.is_cold {
@@ -84,7 +95,8 @@ impl<J: JournalTr> Call<'_, J> {
         }
         self.charge(self.gas_params.sstore_static_gas())?;
         let load = self
-            .journal
+            .ctx
+            .journal_mut()
             .sstore(self.this, slot, value)
             .map_err(|e| Exit::Fatal(e.to_string()))?;
         let cost = self
@@ -103,7 +115,7 @@ impl<J: JournalTr> Call<'_, J> {
         let topics = u8::try_from(data.topics().len()).unwrap_or(u8::MAX);
         let cost = self.gas_params.log_cost(topics, data.data.len() as u64);
         self.charge(cost)?;
-        self.journal.log(Log {
+        self.ctx.journal_mut().log(Log {
             address: self.this,
             data,
         });
@@ -114,7 +126,8 @@ impl<J: JournalTr> Call<'_, J> {
     pub fn self_balance(&mut self) -> Res<U256> {
         self.charge(SELF_BALANCE)?;
         let account = self
-            .journal
+            .ctx
+            .journal_mut()
             .load_account(self.this)
             .map_err(|e| Exit::Fatal(e.to_string()))?;
         Ok(account.data.info.balance)
@@ -124,14 +137,15 @@ impl<J: JournalTr> Call<'_, J> {
     /// bytecode when `to` has code, is a precompile, or the call depth is near the limit.
     /// Returns whether the transfer succeeded.
     pub fn pay(&mut self, to: Address, amount: U256) -> Res<bool> {
-        if self.journal.depth() >= PAY_DEPTH_LIMIT
-            || self.journal.precompile_addresses().contains(&to)
+        if self.ctx.journal_mut().depth() >= PAY_DEPTH_LIMIT
+            || self.ctx.journal_mut().precompile_addresses().contains(&to)
             || super::native_contract(&to).is_some()
         {
             return Err(Exit::Defer);
         }
         let account = self
-            .journal
+            .ctx
+            .journal_mut()
             .load_account_with_code(to)
             .map_err(|e| Exit::Fatal(e.to_string()))?;
         let info = &account.data.info;
@@ -162,7 +176,8 @@ impl<J: JournalTr> Call<'_, J> {
             return Err(Exit::Halt(InstructionResult::CallNotAllowedInsideStatic));
         }
         let failed = self
-            .journal
+            .ctx
+            .journal_mut()
             .transfer(self.this, to, amount)
             .map_err(|e| Exit::Fatal(e.to_string()))?;
         Ok(failed.is_none())
@@ -180,7 +195,7 @@ impl<J: JournalTr> Call<'_, J> {
 
 /// A native `withdraw` defers to the bytecode from this journal depth on, where the
 /// bytecode's own call could hit the EVM's 1024-frame limit.
-const PAY_DEPTH_LIMIT: usize = 1000;
+pub(super) const PAY_DEPTH_LIMIT: usize = 1000;
 
 /// The storage slot of `mapping(key => ...)` at `slot`: `keccak256(key ‖ slot)`.
 pub(super) fn mapping_slot(key: B256, slot: u64) -> U256 {
@@ -190,7 +205,7 @@ pub(super) fn mapping_slot(key: B256, slot: u64) -> U256 {
     U256::from_be_bytes(keccak256(preimage).0)
 }
 
-impl<J: JournalTr> Call<'_, J> {
+impl<C: ContextTr> Call<'_, C> {
     /// Reads `mapping(key => ...)` at `slot`, charging the slot's Keccak.
     pub fn sload_mapping(&mut self, key: B256, slot: u64) -> Res<U256> {
         self.charge(KECCAK_SLOT)?;
@@ -204,18 +219,55 @@ impl<J: JournalTr> Call<'_, J> {
     }
 }
 
-/// Runs one call into a native contract: `Ok(None)` hands it to the bytecode.
-pub(super) fn run<CTX: ContextTr>(
+#[cfg(feature = "std")]
+std::thread_local! {
+    /// Per contract (by discriminant): native answers and bytecode fallbacks.
+    pub(super) static COUNTS: core::cell::Cell<[super::CallCounts; 3]> =
+        const { core::cell::Cell::new([super::CallCounts { native: 0, bytecode: 0 }; 3]) };
+}
+
+/// Counts one call into `contract`.
+#[cfg_attr(not(feature = "std"), allow(unused_variables))]
+fn count(contract: NativeContract, native: bool) {
+    #[cfg(feature = "std")]
+    COUNTS.with(|c| {
+        let mut all = c.get();
+        let entry = &mut all[contract as usize];
+        if native {
+            entry.native += 1;
+        } else {
+            entry.bytecode += 1;
+        }
+        c.set(all);
+    });
+}
+
+/// Runs one call into a native contract: `Ok(None)` hands it to the bytecode. `precompiles`
+/// is the wrapped provider, for the precompiles a native contract calls.
+pub(super) fn run<'a, CTX: ContextTr>(
     contract: NativeContract,
-    context: &mut CTX,
-    inputs: &CallInputs,
+    context: &'a mut CTX,
+    precompiles: &'a mut Precompiles<'a, CTX>,
+    inputs: &'a CallInputs,
 ) -> Result<Option<InterpreterResult>, String> {
     let input = inputs.input.bytes(context);
+    // Not enough gas to decide: the bytecode runs the call (`gas` §Floors). The Bridge's
+    // floors depend on the function, and are checked once its calldata is decoded.
+    let floor = match contract {
+        NativeContract::LightClient => super::gas::light_client_gas_floor(input.len()),
+        NativeContract::FeeVault => super::gas::FEE_VAULT_CALL_FLOOR,
+        NativeContract::Bridge => 0,
+    };
+    if inputs.gas_limit < floor {
+        count(contract, false);
+        return Ok(None);
+    }
     let gas_params = context.cfg().gas_params().clone();
-    let journal = context.journal_mut();
-    let checkpoint = journal.checkpoint();
+    let checkpoint = context.journal_mut().checkpoint();
     let mut call = Call {
-        journal,
+        ctx: context,
+        precompiles,
+        inputs,
         gas_params,
         this: inputs.target_address,
         caller: inputs.caller,
@@ -229,9 +281,10 @@ pub(super) fn run<CTX: ContextTr>(
     let result = call.charge(CALL_BASE).and_then(|()| match contract {
         NativeContract::LightClient => light_client::call(&mut call),
         NativeContract::FeeVault => vault::call(&mut call),
+        NativeContract::Bridge => bridge::call(&mut call),
     });
     let (used, refund) = (call.used, call.refund);
-    let journal = call.journal;
+    let journal = call.ctx.journal_mut();
     let mut gas = Gas::new_with_regular_gas_and_reservoir(inputs.gas_limit, inputs.reservoir);
     let (result, output) = match result {
         Ok(output) => {
@@ -246,6 +299,12 @@ pub(super) fn run<CTX: ContextTr>(
             let _ = gas.record_regular_cost(used);
             (InstructionResult::Revert, data)
         }
+        // The Bridge never runs out of gas natively: the bytecode decides (see `bridge`).
+        Err(Exit::Halt(InstructionResult::OutOfGas)) if contract == NativeContract::Bridge => {
+            journal.checkpoint_revert(checkpoint);
+            count(contract, false);
+            return Ok(None);
+        }
         Err(Exit::Halt(reason)) => {
             journal.checkpoint_revert(checkpoint);
             gas.spend_all();
@@ -253,6 +312,7 @@ pub(super) fn run<CTX: ContextTr>(
         }
         Err(Exit::Defer) => {
             journal.checkpoint_revert(checkpoint);
+            count(contract, false);
             return Ok(None);
         }
         Err(Exit::Fatal(message)) => {
@@ -260,6 +320,7 @@ pub(super) fn run<CTX: ContextTr>(
             return Err(message);
         }
     };
+    count(contract, true);
     Ok(Some(InterpreterResult::new(result, output, gas)))
 }
 
@@ -270,4 +331,112 @@ pub(super) fn words(values: &[U256]) -> Bytes {
         out.extend_from_slice(&v.to_be_bytes::<32>());
     }
     out.into()
+}
+
+impl<C: ContextTr> Call<'_, C> {
+    /// The gas this call was given.
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    /// The journal's call depth.
+    pub fn depth(&mut self) -> usize {
+        self.ctx.journal_mut().depth()
+    }
+
+    /// `block.timestamp`.
+    pub fn timestamp(&self) -> U256 {
+        self.ctx.block().timestamp()
+    }
+
+    /// Storage slot `slot` of another account, at the `SLOAD` price (a proxy's EIP-1967 slot
+    /// as the proxy's own bytecode reads it).
+    pub fn sload_at(&mut self, address: Address, slot: U256) -> Res<U256> {
+        let load = self
+            .ctx
+            .journal_mut()
+            .sload(address, slot)
+            .map_err(|e| Exit::Fatal(e.to_string()))?;
+        let cost = if load.is_cold {
+            self.gas_params.cold_storage_cost()
+        } else {
+            self.gas_params.warm_storage_read_cost()
+        };
+        self.charge(cost)?;
+        Ok(load.data)
+    }
+
+    /// Touches `address` as a `CALL`-family opcode does (EIP-2929: 2600 cold, 100 warm),
+    /// warming it for the rest of the transaction.
+    pub fn access_account(&mut self, address: Address) -> Res<()> {
+        let account = self
+            .ctx
+            .journal_mut()
+            .load_account(address)
+            .map_err(|e| Exit::Fatal(e.to_string()))?;
+        let mut cost = self.gas_params.warm_storage_read_cost();
+        if account.is_cold {
+            cost += self.gas_params.cold_account_additional_cost();
+        }
+        self.charge(cost)
+    }
+
+    /// `STATICCALL(gas(), address, data)` to a precompile of the wrapped provider, priced as
+    /// the EVM prices it (the warm access plus what the precompile charges, out of all but
+    /// 1/64 of the gas left). `None` when `address` is not one of its precompiles. Returns
+    /// whether the call succeeded and its output.
+    pub fn static_precompile(
+        &mut self,
+        address: Address,
+        data: Bytes,
+    ) -> Res<Option<(bool, Bytes)>> {
+        if !self.precompiles.contains(&address) {
+            return Ok(None);
+        }
+        self.charge(self.gas_params.warm_storage_read_cost())?;
+        let left = self.remaining();
+        let forwarded = left - left / 64;
+        let mut inputs = self.inputs.clone();
+        inputs.input = CallInput::Bytes(data);
+        inputs.gas_limit = forwarded;
+        inputs.reservoir = 0;
+        inputs.bytecode_address = address;
+        inputs.known_bytecode = (KECCAK_EMPTY, Bytecode::default());
+        inputs.target_address = address;
+        inputs.caller = self.this;
+        inputs.value = CallValue::Transfer(U256::ZERO);
+        inputs.scheme = CallScheme::StaticCall;
+        inputs.is_static = true;
+        let Some(result) = self
+            .precompiles
+            .run(self.ctx, &inputs)
+            .map_err(Exit::Fatal)?
+        else {
+            return Ok(None);
+        };
+        let spent = if result.result.is_ok_or_revert() {
+            result.gas.total_gas_spent()
+        } else {
+            forwarded
+        };
+        self.charge(spent)?;
+        Ok(Some((result.result.is_ok(), result.output)))
+    }
+
+    /// Runs `f` as a `STATICCALL` into `proxy` would run the implementation behind it: `this`
+    /// becomes `proxy`, the caller the current contract, no value, static.
+    pub fn static_call_as<T>(
+        &mut self,
+        proxy: Address,
+        f: impl FnOnce(&mut Self) -> Res<T>,
+    ) -> Res<T> {
+        let saved = (self.this, self.caller, self.value, self.is_static);
+        self.caller = self.this;
+        self.this = proxy;
+        self.value = U256::ZERO;
+        self.is_static = true;
+        let result = f(self);
+        (self.this, self.caller, self.value, self.is_static) = saved;
+        result
+    }
 }

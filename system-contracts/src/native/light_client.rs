@@ -5,7 +5,7 @@ use bitcoin::hashes::{sha256d, Hash};
 use btc_evm_bindings::alloy_sol_types::{SolEvent, SolInterface};
 use btc_evm_bindings::BitcoinLightClient::{self, BitcoinLightClientCalls as Calls};
 use btc_evm_bindings::SYSTEM_CALLER;
-use revm::context_interface::JournalTr;
+use revm::context_interface::ContextTr;
 use revm::primitives::{Bytes, B256, U256};
 
 use super::abi::{empty, overflow, revert};
@@ -18,7 +18,7 @@ const WITNESS_ROOTS: u64 = 2;
 const COINBASE_DEPTHS: u64 = 3;
 
 /// Dispatches one call.
-pub(super) fn call<J: JournalTr>(call: &mut Call<'_, J>) -> Res<Bytes> {
+pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
     let decoded = Calls::abi_decode(&call.input).map_err(|_| empty());
     // The dispatcher checks the value before decoding; both revert with nothing.
     call.non_payable()?;
@@ -92,34 +92,63 @@ pub(super) fn call<J: JournalTr>(call: &mut Call<'_, J>) -> Res<Bytes> {
             Ok(bool_word(ok))
         }
         Calls::verifyInclusionByTxId(c) => {
-            let hash: B256 = call
-                .sload_mapping(c._blockNumber.into(), BLOCK_HASHES)?
-                .into();
-            // [ours] an unrecorded height and a zero leaf never verify.
-            if hash.is_zero() || c._txId.is_zero() {
-                return Ok(bool_word(false));
-            }
-            let header = c._blockHeader.as_ref();
-            if header.len() != 80 || {
-                call.charge(hash256_gas(header.len()))?;
-                hash256(header) != hash
-            } {
-                return Err(revert("Invalid block header"));
-            }
-            let depth = call.sload_mapping(hash, COINBASE_DEPTHS)?;
-            let depth =
-                proof_depth(&c._proof, depth).ok_or_else(|| revert("Invalid proof length"))?;
-            let merkle_root = header
-                .get(36..68)
-                .map(B256::from_slice)
-                .ok_or_else(|| revert("Invalid block header"))?;
-            let ok = walk(call, c._txId, &c._proof, c._index, depth)? == Some(merkle_root);
+            let ok = verify_by_txid(
+                call,
+                c._blockNumber,
+                c._txId,
+                &c._blockHeader,
+                &c._proof,
+                c._index,
+            )?;
             Ok(bool_word(ok))
         }
     }
 }
 
-fn only_system<J: JournalTr>(call: &Call<'_, J>) -> Res<()> {
+/// `verifyInclusion(uint256,bytes32,bytes,uint256)` (the Bridge's deposit proof): the
+/// leaf against the witness root of the block recorded at `height`.
+pub(super) fn verify_inclusion_at<C: ContextTr>(
+    call: &mut Call<'_, C>,
+    height: U256,
+    leaf: B256,
+    proof: &Bytes,
+    index: U256,
+) -> Res<bool> {
+    let hash = call.sload_mapping(height.into(), BLOCK_HASHES)?;
+    verify_witness(call, hash.into(), leaf, proof, index)
+}
+
+/// `verifyInclusionByTxId`: the txid against the Merkle root of `header`, the header of the
+/// block recorded at `height`.
+pub(super) fn verify_by_txid<C: ContextTr>(
+    call: &mut Call<'_, C>,
+    height: U256,
+    tx_id: B256,
+    header: &[u8],
+    proof: &[u8],
+    index: U256,
+) -> Res<bool> {
+    let hash: B256 = call.sload_mapping(height.into(), BLOCK_HASHES)?.into();
+    // [ours] an unrecorded height and a zero leaf never verify.
+    if hash.is_zero() || tx_id.is_zero() {
+        return Ok(false);
+    }
+    if header.len() != 80 || {
+        call.charge(hash256_gas(header.len()))?;
+        hash256(header) != hash
+    } {
+        return Err(revert("Invalid block header"));
+    }
+    let depth = call.sload_mapping(hash, COINBASE_DEPTHS)?;
+    let depth = proof_depth(proof, depth).ok_or_else(|| revert("Invalid proof length"))?;
+    let merkle_root = header
+        .get(36..68)
+        .map(B256::from_slice)
+        .ok_or_else(|| revert("Invalid block header"))?;
+    Ok(walk(call, tx_id, proof, index, depth)? == Some(merkle_root))
+}
+
+fn only_system<C: ContextTr>(call: &Call<'_, C>) -> Res<()> {
     if call.caller == SYSTEM_CALLER {
         Ok(())
     } else {
@@ -128,8 +157,8 @@ fn only_system<J: JournalTr>(call: &Call<'_, J>) -> Res<()> {
 }
 
 /// `_verifyInclusion`: the leaf against the witness root recorded for `hash`.
-fn verify_witness<J: JournalTr>(
-    call: &mut Call<'_, J>,
+fn verify_witness<C: ContextTr>(
+    call: &mut Call<'_, C>,
     hash: B256,
     leaf: B256,
     proof: &Bytes,
@@ -153,8 +182,8 @@ fn proof_depth(proof: &[u8], depth: U256) -> Option<usize> {
 
 /// The Merkle walk from `leaf` up `depth` levels; `None` when the index has a bit at or
 /// above `depth` set (spec: an index ≥ 2^depth never verifies).
-fn walk<J: JournalTr>(
-    call: &mut Call<'_, J>,
+fn walk<C: ContextTr>(
+    call: &mut Call<'_, C>,
     leaf: B256,
     proof: &[u8],
     index: U256,

@@ -3,8 +3,9 @@
 //!
 //! A chain picks its [`ContractMode`]: [`Solidity`](ContractMode::Solidity) (the default)
 //! runs the compiled bytecode; [`Native`](ContractMode::Native) answers calls into the
-//! **implementation** addresses (`0x32..0i`) of the BitcoinLightClient and the four fee
-//! vaults in Rust, with the same ABI, storage slots, events, return data and revert data.
+//! **implementation** addresses (`0x32..0i`) of the BitcoinLightClient, the Bridge and the
+//! four fee vaults in Rust, with the same ABI, storage slots, events, return data and revert
+//! data.
 //!
 //! # Why the implementation addresses
 //!
@@ -26,20 +27,31 @@
 //!
 //! # Falling back to the bytecode
 //!
-//! A precompile cannot run another contract's code. The one native path that would have to —
-//! a fee vault's `withdraw` paying a recipient that has code (a contract, an EIP-7702
-//! delegation or a precompile), or paying at a call depth near the limit — undoes its reads
-//! and hands the call to the implementation's bytecode, which then runs as in Solidity mode.
+//! A precompile cannot run another contract's code. A native path that would have to — a
+//! fee vault's `withdraw` or a Bridge `deposit` paying a recipient that has code (a contract,
+//! an EIP-7702 delegation or a precompile), paying at a call depth near the limit, a deposit
+//! whose light client was upgraded — undoes its reads and hands the call to the
+//! implementation's bytecode, which then runs as in Solidity mode. So does a call given less
+//! gas than its floor ([`gas`] §Floors), and a Bridge call whose calldata the generated
+//! bindings cannot decode.
+//! [`call_counts`] tells which path calls took.
+//!
+//! Where the callee's behaviour is known exactly, the Bridge computes it natively: the light
+//! client behind its proxy (the proxy's implementation slot still `LIGHT_CLIENT_IMPL`), the
+//! SCHNORRVERIFY precompile (the wrapped provider's own), a value transfer to an account
+//! without code.
 //!
 //! # Gas
 //!
 //! See [`gas`]: a native call charges the EVM's own price for every state access it makes
 //! (cold/warm `SLOAD`, `SSTORE` with its refunds, `LOG`, value transfers), the SHA-256
 //! precompile's price for every hash, Keccak's price for every mapping slot, plus
-//! [`gas::CALL_BASE`]. It never charges more than the bytecode does for the same call, so a
-//! caller that forwards at least the Solidity cost succeeds in both modes.
+//! [`gas::CALL_BASE`]. It never charges more than the bytecode does for the same call, and it
+//! runs only with at least a bound on the bytecode's cost (its floor), so no caller sees the
+//! modes apart by running out of gas.
 
 mod abi;
+mod bridge;
 pub mod gas;
 mod host;
 mod light_client;
@@ -49,8 +61,8 @@ use alloc::string::String;
 use core::ops::{Deref, DerefMut};
 
 use btc_evm_bindings::{
-    BASE_FEE_VAULT_IMPL, FAILED_DEPOSIT_VAULT_IMPL, L1_FEE_VAULT_IMPL, LIGHT_CLIENT_IMPL,
-    PRIORITY_FEE_VAULT_IMPL,
+    BASE_FEE_VAULT_IMPL, BRIDGE_IMPL, FAILED_DEPOSIT_VAULT_IMPL, L1_FEE_VAULT_IMPL,
+    LIGHT_CLIENT_IMPL, PRIORITY_FEE_VAULT_IMPL,
 };
 use revm::context::Cfg;
 use revm::context_interface::ContextTr;
@@ -78,14 +90,15 @@ pub enum ContractMode {
     #[default]
     Solidity,
     /// The Rust twins of this module for the contracts in [`NATIVE_CONTRACTS`]; the others
-    /// (proxies, ProxyAdmin, Bridge, WCBTC) stay bytecode.
+    /// (proxies, ProxyAdmin, WCBTC) stay bytecode.
     Native,
 }
 
 /// The system contracts that run natively in [`ContractMode::Native`], by implementation
 /// address.
-pub const NATIVE_CONTRACTS: [(Address, NativeContract); 5] = [
+pub const NATIVE_CONTRACTS: [(Address, NativeContract); 6] = [
     (LIGHT_CLIENT_IMPL, NativeContract::LightClient),
+    (BRIDGE_IMPL, NativeContract::Bridge),
     (BASE_FEE_VAULT_IMPL, NativeContract::FeeVault),
     (L1_FEE_VAULT_IMPL, NativeContract::FeeVault),
     (PRIORITY_FEE_VAULT_IMPL, NativeContract::FeeVault),
@@ -100,6 +113,26 @@ pub enum NativeContract {
     /// `FeeVault` (BaseFeeVault, L1FeeVault, PriorityFeeVault, FailedDepositVault: the same
     /// contract under four names).
     FeeVault,
+    /// `Bridge`.
+    Bridge,
+}
+
+/// How many calls into `contract` this thread has answered natively, and how many it has
+/// handed to the implementation's bytecode (see §Falling back to the bytecode), since it
+/// started. A test or a benchmark reads these to show which path a workload took. (With
+/// `std` only; the counters are thread-local.)
+#[cfg(feature = "std")]
+pub fn call_counts(contract: NativeContract) -> CallCounts {
+    host::COUNTS.with(|c| c.get()[contract as usize])
+}
+
+/// Calls into one native contract on this thread: see [`call_counts`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CallCounts {
+    /// Answered in Rust.
+    pub native: u64,
+    /// Handed to the implementation's bytecode.
+    pub bytecode: u64,
 }
 
 /// The native contract whose implementation sits at `address`, if any.
@@ -171,7 +204,7 @@ where
     ) -> Result<Option<InterpreterResult>, String> {
         if self.mode == ContractMode::Native {
             if let Some(contract) = native_contract(&inputs.bytecode_address) {
-                return host::run(contract, context, inputs);
+                return host::run(contract, context, &mut self.inner, inputs);
             }
         }
         self.inner.run(context, inputs)

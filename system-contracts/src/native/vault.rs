@@ -5,7 +5,7 @@
 use btc_evm_bindings::alloy_sol_types::{SolEvent, SolInterface};
 use btc_evm_bindings::BaseFeeVault::{self as vault, BaseFeeVaultCalls as Calls};
 use btc_evm_bindings::{OWNABLE2STEP_STORAGE_SLOT, OWNABLE_STORAGE_SLOT};
-use revm::context_interface::JournalTr;
+use revm::context_interface::ContextTr;
 use revm::primitives::{Address, Bytes, U256};
 
 use super::abi::{clean_address_arg, empty, error, revert};
@@ -14,25 +14,25 @@ use super::host::{words, Call, Res};
 const RECIPIENT: U256 = U256::ZERO;
 const MIN_WITHDRAW: U256 = U256::from_limbs([1, 0, 0, 0]);
 
-fn owner_slot() -> U256 {
+pub(super) fn owner_slot() -> U256 {
     OWNABLE_STORAGE_SLOT.into()
 }
 
-fn pending_slot() -> U256 {
+pub(super) fn pending_slot() -> U256 {
     OWNABLE2STEP_STORAGE_SLOT.into()
 }
 
 /// The low 160 bits of a slot, as the compiler reads an `address` alone in its slot.
-fn address_of(word: U256) -> Address {
+pub(super) fn address_of(word: U256) -> Address {
     Address::from_word(word.into())
 }
 
-fn address_word(address: Address) -> U256 {
+pub(super) fn address_word(address: Address) -> U256 {
     U256::from_be_slice(address.as_slice())
 }
 
 /// Dispatches one call.
-pub(super) fn call<J: JournalTr>(call: &mut Call<'_, J>) -> Res<Bytes> {
+pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
     if call.input.is_empty() {
         // receive()
         return Ok(Bytes::new());
@@ -111,7 +111,7 @@ pub(super) fn call<J: JournalTr>(call: &mut Call<'_, J>) -> Res<Bytes> {
 }
 
 /// `withdraw()`: the whole balance to the recipient, if it is at least `minWithdraw`.
-fn withdraw<J: JournalTr>(call: &mut Call<'_, J>) -> Res<Bytes> {
+fn withdraw<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
     let amount = call.self_balance()?;
     if amount < call.sload(MIN_WITHDRAW)? {
         return Err(revert(
@@ -134,7 +134,7 @@ fn withdraw<J: JournalTr>(call: &mut Call<'_, J>) -> Res<Bytes> {
 }
 
 /// The decoder's check on the one `address` argument.
-fn address_arg<J: JournalTr>(call: &Call<'_, J>) -> Res<()> {
+fn address_arg<C: ContextTr>(call: &Call<'_, C>) -> Res<()> {
     if clean_address_arg(&call.input, 0) {
         Ok(())
     } else {
@@ -143,7 +143,7 @@ fn address_arg<J: JournalTr>(call: &Call<'_, J>) -> Res<()> {
 }
 
 /// `onlyOwner`.
-fn only_owner<J: JournalTr>(call: &mut Call<'_, J>) -> Res<()> {
+pub(super) fn only_owner<C: ContextTr>(call: &mut Call<'_, C>) -> Res<()> {
     let owner = address_of(call.sload(owner_slot())?);
     if owner == call.caller {
         Ok(())
@@ -156,7 +156,11 @@ fn only_owner<J: JournalTr>(call: &mut Call<'_, J>) -> Res<()> {
 
 /// Writes an `address` alone in its slot as the compiler does (the upper 96 bits kept);
 /// returns the old address.
-fn set_address<J: JournalTr>(call: &mut Call<'_, J>, slot: U256, value: Address) -> Res<Address> {
+pub(super) fn set_address<C: ContextTr>(
+    call: &mut Call<'_, C>,
+    slot: U256,
+    value: Address,
+) -> Res<Address> {
     let old = call.sload(slot)?;
     let mask: U256 = U256::MAX >> 96usize;
     call.sstore(slot, (old & !mask) | address_word(value))?;
@@ -164,7 +168,10 @@ fn set_address<J: JournalTr>(call: &mut Call<'_, J>, slot: U256, value: Address)
 }
 
 /// `Ownable2StepUpgradeable._transferOwnership`: the pending owner deleted, then the owner set.
-fn transfer_ownership<J: JournalTr>(call: &mut Call<'_, J>, new_owner: Address) -> Res<()> {
+pub(super) fn transfer_ownership<C: ContextTr>(
+    call: &mut Call<'_, C>,
+    new_owner: Address,
+) -> Res<()> {
     set_address(call, pending_slot(), Address::ZERO)?;
     let old = set_address(call, owner_slot(), new_owner)?;
     let event = vault::OwnershipTransferred {
