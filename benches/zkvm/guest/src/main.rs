@@ -3,7 +3,8 @@
 //!
 //! Built twice from this source: without features (the software path: RustCrypto `k256` /
 //! `p256`, the `bitcoin` crate's SHA-256) and with `accelerated` (our crates' `risc0`
-//! feature: bigint2 and the SHA-256 accelerator). The host sends jobs (see
+//! feature: bigint2 and the SHA-256 accelerator; Keccak-256 on the Keccak accelerator, see
+//! `keccak`). The host sends jobs (see
 //! `btc-evm-zkvm-ops`) and reads one list of `(outcome, cycles)` per job from the journal.
 #![no_main]
 
@@ -26,6 +27,8 @@ use revm::primitives::B256;
 use risc0_zkvm::guest::env;
 
 mod deposit_block;
+#[cfg(feature = "accelerated")]
+mod keccak;
 
 risc0_zkvm::guest::entry!(main);
 
@@ -111,6 +114,10 @@ fn run(op: Op, payload: &[u8], overhead: u64) -> Measurements {
         })],
         Op::WithdrawalProof => vec![withdrawal_proof(payload, overhead)],
         Op::DepositBlock => deposit_block::run(payload, overhead),
+        Op::Keccak256 => vec![measure(overhead, || {
+            let digest = revm::primitives::keccak256(payload);
+            u32::from_le_bytes([digest[0], digest[1], digest[2], digest[3]])
+        })],
     }
 }
 

@@ -130,6 +130,16 @@ const ROWS: &[(&str, &str, Source)] = &[
         Source::Job("revm_p256verify_invalid"),
     ),
     (
+        "keccak256_64",
+        "Keccak-256 of 64 bytes (one mapping slot) through `alloy_primitives::keccak256`",
+        Source::Job("keccak256 of 64 bytes"),
+    ),
+    (
+        "keccak256_1k",
+        "Keccak-256 of 1,000 bytes",
+        Source::Job("keccak256 of 1000 bytes"),
+    ),
+    (
         "withdrawal_proof",
         "Bridge withdrawal record (slot 7) proven against the L2 state root from an `eth_getProof` answer (JSON parse, account + 3 storage proofs)",
         Source::Job("withdrawal_proof"),
@@ -198,9 +208,13 @@ impl Modes {
 
 fn ratio(a: u64, b: u64) -> String {
     if b == 0 {
-        "—".into()
+        return "—".into();
+    }
+    let r = a as f64 / b as f64;
+    if r < 10.0 {
+        format!("{r:.2}×")
     } else {
-        format!("{:.1}×", a as f64 / b as f64)
+        format!("{r:.1}×")
     }
 }
 

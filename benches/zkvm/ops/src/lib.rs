@@ -63,6 +63,9 @@ pub enum Op {
     /// receipt failed, the recipient was not credited, or (native) its digest differs from
     /// the Solidity one.
     DepositBlock = 10,
+    /// Keccak-256 of the payload through `alloy_primitives::keccak256` (what revm and our
+    /// crates call); outcome: the first 4 bytes of the digest (little-endian).
+    Keccak256 = 11,
 }
 
 /// The measurements of [`Op::DepositBlock`], in order.
@@ -107,7 +110,7 @@ pub fn state_digest_prefix(digest: &[u8; 32]) -> u32 {
 
 impl Op {
     /// Every operation, for decoding.
-    pub const ALL: [Op; 10] = [
+    pub const ALL: [Op; 11] = [
         Op::Bip340Verify,
         Op::P256Verify,
         Op::Headers,
@@ -118,6 +121,7 @@ impl Op {
         Op::Sha256,
         Op::WithdrawalProof,
         Op::DepositBlock,
+        Op::Keccak256,
     ];
 
     /// The operation of a wire code.
