@@ -209,7 +209,7 @@ fn extra(path: &Path) -> Result<Vec<Vector>> {
             .as_bool()
             .with_context(|| format!("{}: \"valid\" must be true or false", at()))?;
         out.push(Vector {
-            name: format!("{}", at()),
+            name: at().to_string(),
             scheme,
             input,
             valid,
