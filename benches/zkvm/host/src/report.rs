@@ -555,9 +555,10 @@ depend on the machine: they are the guest's user cycles between two `env::cycle_
 calls around each operation (the cost of the calls themselves subtracted), identical run to \
 run, executed by RISC Zero's executor (no proving).\n\n\
 The software path is the guest built without features (RustCrypto `k256` / `p256`, the \
-`bitcoin` crate's SHA-256); the accelerated path is the same guest with our crates' `risc0` \
-feature (bigint2 curve arithmetic, the SHA-256 accelerator). Both run the same code and must \
-give the same answers (see [`docs/zkvm.md`](zkvm.md)).\n\n\
+`bitcoin` crate's SHA-256, alloy-primitives' software Keccak-256); the accelerated path is the \
+same guest with our crates' `risc0` feature (bigint2 curve arithmetic, the SHA-256 \
+accelerator) and Keccak-256 on the Keccak accelerator (alloy-primitives' `native-keccak` \
+hook). Both run the same code and must give the same answers (see [`docs/zkvm.md`](zkvm.md)).\n\n\
 {rows}\n\
 {deposit_block}\
 Targets (accelerated): BIP-340 verify ≤ 140,000 (now {bip}), P-256 verify ≤ 104,000 (now \
