@@ -442,13 +442,16 @@ impl Report {
             return String::new();
         };
         let mut s = format!(
-            "### Deposit block: Solidity vs native system contracts
-
-L2 block 2 of the demo's regtest peg (`btc-evm demo`): `setBlockInfo` for Bitcoin block 2 and the `deposit` of the signed move transaction in it, executed by `BtcEvm::execute_block` inside the guest, once per `ContractMode`, from the state L2 block 1 left on the demo's genesis. The guest gets exactly the accounts and slots the block reads ({accounts} accounts, {slots} slots) and refuses any other read; it checks that the block succeeded, that the recipient was credited and that both modes leave the same state (digest of every pre-state key). Native contracts in this build: {native}. The `deposit` column is the whole block minus the same block holding only its `setBlockInfo`.
-
-| path | mode | whole block | `setBlockInfo` | `deposit` |
-|---|---|---:|---:|---:|
-",
+            "### Deposit block: Solidity vs native system contracts\n\n\
+L2 block 2 of the demo's regtest peg (`btc-evm demo`): `setBlockInfo` for Bitcoin block 2 and \
+the `deposit` of the signed move transaction in it, executed by `BtcEvm::execute_block` inside \
+the guest, once per `ContractMode`, from the state L2 block 1 left on the demo's genesis. The \
+guest gets exactly the accounts and slots the block reads ({accounts} accounts, {slots} slots) \
+and refuses any other read; it checks that the block succeeded, that the recipient was credited \
+and that both modes leave the same state (digest of every pre-state key). Native contracts \
+in this build: {native}. The `deposit` column is the whole block minus the same block holding \
+only its `setBlockInfo`.\n\n\
+| path | mode | whole block | `setBlockInfo` | `deposit` |\n|---|---|---:|---:|---:|\n",
             accounts = block.witness.0,
             slots = block.witness.1,
             native = block.native_contracts.join(", "),
@@ -489,10 +492,9 @@ L2 block 2 of the demo's regtest peg (`btc-evm demo`): `setBlockInfo` for Bitcoi
             .modes(true)
             .map_or("—".into(), |m| ratio(m.solidity.0, m.native.0));
         s.push_str(&format!(
-            "
-Gas of the block's transactions: {}. Goal: native ≥ 10× fewer cycles than Solidity for the whole block (accelerated path); now {now}.
-
-",
+            "\nGas of the block's transactions: {}. Goal: native ≥ 10× fewer cycles than Solidity \
+for the whole block (accelerated path); now {now}. Where the cycles go: \
+[`docs/zkvm.md`](zkvm.md#a-deposit-block-solidity-vs-native-system-contracts).\n\n",
             gas.join(", ")
         ));
         s
