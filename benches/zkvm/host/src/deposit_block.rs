@@ -14,6 +14,7 @@ use bitcoin::hashes::{sha256d, Hash};
 use bitcoin::{Amount, OutPoint, Txid};
 use btc_evm_system_contracts::bitcoin::params::ChainParams;
 use btc_evm_system_contracts::bitcoin::script::ScriptTemplate;
+use btc_evm_system_contracts::evm::bindings::BRIDGE;
 use btc_evm_system_contracts::evm::{
     BlockOutcome, BridgeInit, BtcEvm, ChainConfig, PendingDeposit, PerByteL1Fee, SystemInputs,
 };
@@ -21,7 +22,7 @@ use btc_evm_system_contracts::genesis::{Genesis, GenesisConfig, VaultConfig, WEI
 use btc_evm_system_contracts::light_client::{Anchor, BlockInfo, HeaderChain};
 use btc_evm_system_contracts::native::ContractMode;
 use btc_evm_system_contracts::regtest::{mine_block, DepositSigner};
-use btc_evm_zkvm_ops::{state_digest_prefix, state_record, ACCEPTED};
+use btc_evm_zkvm_ops::{state_digest_prefix, state_record, ACCEPTED, REJECTED};
 use revm::database::{CacheDB, EmptyDB};
 use revm::database_interface::{Database, DatabaseCommit, DatabaseRef};
 use revm::primitives::{address, keccak256, Address, U256};
@@ -45,6 +46,10 @@ pub struct DepositBlock {
     pub payload: Vec<u8>,
     /// The expected outcomes, in the order of `DEPOSIT_BLOCK_MEASUREMENTS`.
     pub expect: Vec<u32>,
+    /// The payload with one slot of the Bridge left out of the pre-state.
+    pub missing_slot: Vec<u8>,
+    /// Its expected outcomes: the whole blocks fail, the rest succeeds.
+    pub expect_missing_slot: Vec<u32>,
     /// Gas of each system transaction of the block, per mode (Solidity, native).
     pub gas: Vec<(String, u64, u64)>,
     /// Accounts and slots in the pre-state.
@@ -267,26 +272,52 @@ pub fn job() -> Result<DepositBlock> {
     }
     let expected = state_digest_prefix(&digests[0]);
 
-    // The payload (layout: `Op::DepositBlock`).
+    // The payload (layout: `Op::DepositBlock`), and the same with one slot of the Bridge
+    // left out of the pre-state: the deposit must then fail in both modes (the guest refuses
+    // the read) while the `setBlockInfo`-only blocks still succeed.
+    let mut head = Vec::new();
+    head.extend_from_slice(&config.chain_id.to_le_bytes());
+    head.extend_from_slice(&config.block_gas_limit.to_le_bytes());
+    head.push(config.spec as u8);
+    head.extend_from_slice(&U256::from(L1_FEE_PER_BYTE).to_be_bytes::<32>());
+    head.extend_from_slice(&2u64.to_le_bytes());
+    head.extend_from_slice(&(1_700_000_000u64 + 4).to_le_bytes());
+    head.extend_from_slice(&BASEFEE.to_le_bytes());
+    head.extend_from_slice(&1u32.to_le_bytes());
+    head.extend_from_slice(&serialize(&block1.header));
+    put_bytes(&mut head, &serialize(&block2))?;
+    head.extend_from_slice(&txid.to_byte_array());
+    head.extend_from_slice(&1u32.to_le_bytes());
+    put_bytes(&mut head, deposit.prevout_script.as_bytes())?;
+    head.extend_from_slice(ALICE.as_slice());
+    head.extend_from_slice(&deposit_amount().to_be_bytes::<32>());
+    let payload = [head.clone(), pre_state(&state1, &keys)?].concat();
+    let mut short = keys.clone();
+    let bridge_slots = short
+        .get_mut(&BRIDGE)
+        .context("L2 block 2 reads no account of the Bridge")?;
+    let dropped = bridge_slots
+        .first()
+        .copied()
+        .context("L2 block 2 reads no slot of the Bridge")?;
+    bridge_slots.remove(&dropped);
+    let missing_slot = [head, pre_state(&state1, &short)?].concat();
+    Ok(DepositBlock {
+        payload,
+        expect: vec![expected, expected, ACCEPTED, ACCEPTED, ACCEPTED],
+        missing_slot,
+        expect_missing_slot: vec![REJECTED, REJECTED, ACCEPTED, ACCEPTED, ACCEPTED],
+        gas,
+        witness: (keys.len(), keys.values().map(BTreeSet::len).sum()),
+        native_contracts: native_contracts(),
+    })
+}
+
+/// The pre-state part of the payload: `keys` with their values before L2 block 2.
+fn pre_state(state1: &CacheDB<EmptyDB>, keys: &Touched) -> Result<Vec<u8>> {
     let mut p = Vec::new();
-    p.extend_from_slice(&config.chain_id.to_le_bytes());
-    p.extend_from_slice(&config.block_gas_limit.to_le_bytes());
-    p.push(config.spec as u8);
-    p.extend_from_slice(&U256::from(L1_FEE_PER_BYTE).to_be_bytes::<32>());
-    p.extend_from_slice(&2u64.to_le_bytes());
-    p.extend_from_slice(&(1_700_000_000u64 + 4).to_le_bytes());
-    p.extend_from_slice(&BASEFEE.to_le_bytes());
-    p.extend_from_slice(&1u32.to_le_bytes());
-    p.extend_from_slice(&serialize(&block1.header));
-    put_bytes(&mut p, &serialize(&block2))?;
-    p.extend_from_slice(&txid.to_byte_array());
-    p.extend_from_slice(&1u32.to_le_bytes());
-    put_bytes(&mut p, deposit.prevout_script.as_bytes())?;
-    p.extend_from_slice(ALICE.as_slice());
-    p.extend_from_slice(&deposit_amount().to_be_bytes::<32>());
     p.extend_from_slice(&u32::try_from(keys.len())?.to_le_bytes());
-    let mut slot_count = 0;
-    for (address, slots) in &keys {
+    for (address, slots) in keys {
         p.extend_from_slice(address.as_slice());
         match state1.basic_ref(*address)? {
             Some(info) => {
@@ -311,15 +342,8 @@ pub fn job() -> Result<DepositBlock> {
             p.extend_from_slice(&slot.to_be_bytes::<32>());
             p.extend_from_slice(&state1.storage_ref(*address, *slot)?.to_be_bytes::<32>());
         }
-        slot_count += slots.len();
     }
-    Ok(DepositBlock {
-        payload: p,
-        expect: vec![expected, expected, ACCEPTED, ACCEPTED, ACCEPTED],
-        gas,
-        witness: (keys.len(), slot_count),
-        native_contracts: native_contracts(),
-    })
+    Ok(p)
 }
 
 /// The kinds of contract `ContractMode::Native` runs in Rust, in `NATIVE_CONTRACTS` order.

@@ -181,6 +181,14 @@ fn run() -> Result<bool> {
         paths: Paths::Both,
         vector: false,
     });
+    all.push(Job {
+        label: format!("{}_missing_slot", report::DEPOSIT_BLOCK_JOB),
+        op: Op::DepositBlock,
+        payload: block.missing_slot.clone(),
+        expect: Expect::Exactly(block.expect_missing_slot.clone()),
+        paths: Paths::Both,
+        vector: false,
+    });
     let vectors = vectors::load(&args.root, args.vectors.as_deref())?;
     let native_mismatches = vectors::check_natively(&vectors);
     all.extend(vectors::jobs(&vectors));
