@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Proves that the no_std crates build for targets that have no std at all:
 # `btc-evm-precompiles` and `btc-evm-system-contracts`, both with `--no-default-features`
-# (the latter with its `no_std` withdrawal-proof verifier, feature `withdrawal-proof`),
-# for `riscv32imac-unknown-none-elf` (a 32-bit RISC-V target without std, the zkVM family).
+# (the latter with its `no_std` withdrawal-proof verifier, feature `withdrawal-proof`), and,
+# in a build of its own, `btc-evm-system-contracts` with only its native system contracts
+# (feature `native`: revm, the precompile provider and the contract bindings, no std), for
+# `riscv32imac-unknown-none-elf` (a 32-bit RISC-V target without std, the zkVM family).
 # Override the list with NO_STD_TARGETS="t1 t2". (`x86_64-unknown-none` is a soft-float
 # target on which `sha2` 0.10's SHA-NI code path does not compile, so it is not a default.)
 #
@@ -60,4 +62,13 @@ for target in "${TARGETS[@]}"; do
     --target "$target" \
     -Zbuild-std=core,alloc
   echo "ok: btc-evm-precompiles and btc-evm-system-contracts build for $target without std"
+  # `native` on its own, so that it cannot lean on a feature another build turns on.
+  env "${cc_env[@]}" RUSTC="$NO_STD_RUSTC" RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$target_dir" \
+    cargo build --locked \
+    -p btc-evm-system-contracts \
+    --no-default-features \
+    --features native \
+    --target "$target" \
+    -Zbuild-std=core,alloc
+  echo "ok: btc-evm-system-contracts --features native builds for $target without std"
 done

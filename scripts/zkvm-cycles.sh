@@ -6,11 +6,13 @@
 #
 # Builds the guest `benches/zkvm/guest` twice for riscv32im-risc0-zkvm-elf — the software
 # path (no features) and the accelerated path (`--features accelerated`: our crates'
-# `risc0` feature) — and the host `benches/zkvm/host` (RISC Zero's executor, in process, no
-# proving), then runs the host, which:
+# `risc0` feature, Keccak-256 on the Keccak accelerator) — and the host `benches/zkvm/host`
+# (RISC Zero's executor, in process, no proving), then runs the host, which:
 #   - checks every vector (BIP-340 CSV, go-ethereum's P256VERIFY set, Wycheproof P-256, and
 #     the JSON lines of --vectors FILE) natively, inside the accelerated guest, and a sample
 #     inside the software guest; any answer that differs from the expected one fails the run;
+#   - runs the demo's regtest deposit block through BtcEvm::execute_block in the guest with
+#     Solidity and with native system contracts, both checked against the host's own run;
 #   - prints the cycle table (or, with --json, one JSON object on stdout);
 #   - rewrites the cycles section of docs/benchmarks.md (unless --no-docs).
 #
@@ -36,7 +38,7 @@ while [ $# -gt 0 ]; do
       shift
       ;;
     -h | --help)
-      sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *) echo "error: unknown argument $1 (expected --json, --vectors FILE, --no-docs)" >&2; exit 2 ;;

@@ -3,7 +3,8 @@
 //!
 //! Built twice from this source: without features (the software path: RustCrypto `k256` /
 //! `p256`, the `bitcoin` crate's SHA-256) and with `accelerated` (our crates' `risc0`
-//! feature: bigint2 and the SHA-256 accelerator). The host sends jobs (see
+//! feature: bigint2 and the SHA-256 accelerator; Keccak-256 on the Keccak accelerator, see
+//! `keccak`). The host sends jobs (see
 //! `btc-evm-zkvm-ops`) and reads one list of `(outcome, cycles)` per job from the journal.
 #![no_main]
 
@@ -24,6 +25,10 @@ use btc_evm_system_contracts::withdrawal_proof;
 use btc_evm_zkvm_ops::{Op, ACCEPTED, MALFORMED, REJECTED};
 use revm::primitives::B256;
 use risc0_zkvm::guest::env;
+
+mod deposit_block;
+#[cfg(feature = "accelerated")]
+mod keccak;
 
 risc0_zkvm::guest::entry!(main);
 
@@ -75,7 +80,7 @@ fn read_frame() -> Vec<u8> {
 }
 
 /// Runs `f` between two cycle counts.
-fn measure(overhead: u64, f: impl FnOnce() -> u32) -> (u32, u32) {
+pub(crate) fn measure(overhead: u64, f: impl FnOnce() -> u32) -> (u32, u32) {
     let start = env::cycle_count();
     let outcome = f();
     let end = env::cycle_count();
@@ -83,7 +88,7 @@ fn measure(overhead: u64, f: impl FnOnce() -> u32) -> (u32, u32) {
     (outcome, u32::try_from(cycles).unwrap_or(u32::MAX))
 }
 
-fn verdict(ok: bool) -> u32 {
+pub(crate) fn verdict(ok: bool) -> u32 {
     if ok {
         ACCEPTED
     } else {
@@ -108,14 +113,19 @@ fn run(op: Op, payload: &[u8], overhead: u64) -> Measurements {
             u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
         })],
         Op::WithdrawalProof => vec![withdrawal_proof(payload, overhead)],
+        Op::DepositBlock => deposit_block::run(payload, overhead),
+        Op::Keccak256 => vec![measure(overhead, || {
+            let digest = revm::primitives::keccak256(payload);
+            u32::from_le_bytes([digest[0], digest[1], digest[2], digest[3]])
+        })],
     }
 }
 
 /// A little-endian reader over a payload.
-struct Reader<'a>(&'a [u8]);
+pub(crate) struct Reader<'a>(&'a [u8]);
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+    pub(crate) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         if self.0.len() < n {
             return None;
         }
@@ -123,16 +133,16 @@ impl<'a> Reader<'a> {
         self.0 = rest;
         Some(head)
     }
-    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
+    pub(crate) fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
         self.take(N)?.try_into().ok()
     }
-    fn u32(&mut self) -> Option<u32> {
+    pub(crate) fn u32(&mut self) -> Option<u32> {
         self.array().map(u32::from_le_bytes)
     }
-    fn u64(&mut self) -> Option<u64> {
+    pub(crate) fn u64(&mut self) -> Option<u64> {
         self.array().map(u64::from_le_bytes)
     }
-    fn rest(&mut self) -> &'a [u8] {
+    pub(crate) fn rest(&mut self) -> &'a [u8] {
         core::mem::take(&mut self.0)
     }
 }

@@ -222,12 +222,18 @@ pub fn benchmark_jobs(root: &Path) -> Result<Vec<Job>> {
 
     jobs.extend(revm_jobs(root)?);
     jobs.extend(crate::vectors::sha256_jobs());
+    jobs.extend(crate::vectors::keccak256_jobs());
 
     // A withdrawal record of the peg round trip's L2 chain proven against its state root
     // (`btc-evm withdrawals prove --index 0`), and the same answer with one nibble of the
     // account proof's root node changed (its hash no longer matches the root).
     let (valid, invalid) = withdrawal_proof_payloads(root)?;
-    jobs.push(job("withdrawal_proof", Op::WithdrawalProof, valid, one(ACCEPTED)));
+    jobs.push(job(
+        "withdrawal_proof",
+        Op::WithdrawalProof,
+        valid,
+        one(ACCEPTED),
+    ));
     jobs.push(job(
         "withdrawal_proof_invalid",
         Op::WithdrawalProof,
@@ -264,7 +270,9 @@ fn withdrawal_proof_payloads(root: &Path) -> Result<(Vec<u8>, Vec<u8>)> {
         .map(|i| i + marker.len() + 8)
         .context("withdrawal-proof.json: no accountProof node")?;
     let mut tampered = json.clone();
-    let byte = tampered.get_mut(at).context("withdrawal-proof.json: node too short")?;
+    let byte = tampered
+        .get_mut(at)
+        .context("withdrawal-proof.json: node too short")?;
     *byte = if *byte == b'0' { b'1' } else { b'0' };
     Ok((payload(&json), payload(&tampered)))
 }

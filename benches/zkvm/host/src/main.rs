@@ -11,6 +11,7 @@
 //! Exits non-zero on any mismatch (a vector, an operation's expected outcome, or a
 //! disagreement between the software and accelerated guests).
 
+mod deposit_block;
 mod jobs;
 mod report;
 mod vectors;
@@ -171,6 +172,23 @@ fn run() -> Result<bool> {
         .with_context(|| format!("reading {}", args.accelerated_elf.display()))?;
 
     let mut all = jobs::benchmark_jobs(&args.root)?;
+    let block = deposit_block::job()?;
+    all.push(Job {
+        label: report::DEPOSIT_BLOCK_JOB.to_string(),
+        op: Op::DepositBlock,
+        payload: block.payload.clone(),
+        expect: Expect::Exactly(block.expect.clone()),
+        paths: Paths::Both,
+        vector: false,
+    });
+    all.push(Job {
+        label: format!("{}_missing_slot", report::DEPOSIT_BLOCK_JOB),
+        op: Op::DepositBlock,
+        payload: block.missing_slot.clone(),
+        expect: Expect::Exactly(block.expect_missing_slot.clone()),
+        paths: Paths::Both,
+        vector: false,
+    });
     let vectors = vectors::load(&args.root, args.vectors.as_deref())?;
     let native_mismatches = vectors::check_natively(&vectors);
     all.extend(vectors::jobs(&vectors));
@@ -189,7 +207,7 @@ fn run() -> Result<bool> {
     );
     let (accelerated, accelerated_total) = execute(&accelerated_elf, &accelerated_jobs)?;
 
-    let report = report::Report::build(
+    let mut report = report::Report::build(
         &software_jobs,
         &software,
         &accelerated_jobs,
@@ -199,6 +217,7 @@ fn run() -> Result<bool> {
         (software_total, accelerated_total),
         &args.root,
     )?;
+    report.deposit_block = Some(block);
     for line in &report.failures {
         eprintln!("MISMATCH: {line}");
     }

@@ -1,6 +1,7 @@
 //! Checks the guests' answers and turns their measurements into the cycle table (text,
 //! JSON and the cycles section of `docs/benchmarks.md`).
 
+use crate::deposit_block::DepositBlock;
 use crate::jobs::{ORDINARY_HEIGHT, RETARGET_HEIGHT, RUN_START};
 use crate::{Job, Measured};
 use anyhow::{Context, Result};
@@ -17,6 +18,9 @@ enum Source {
     /// The measurement at this index of the job.
     At(&'static str, usize),
 }
+
+/// The label of the `Op::DepositBlock` job.
+pub const DEPOSIT_BLOCK_JOB: &str = "deposit_block";
 
 /// The rows of the table: name, description, source.
 const ROWS: &[(&str, &str, Source)] = &[
@@ -126,6 +130,16 @@ const ROWS: &[(&str, &str, Source)] = &[
         Source::Job("revm_p256verify_invalid"),
     ),
     (
+        "keccak256_64",
+        "Keccak-256 of 64 bytes (one mapping slot) through `alloy_primitives::keccak256`",
+        Source::Job("keccak256 of 64 bytes"),
+    ),
+    (
+        "keccak256_1k",
+        "Keccak-256 of 1,000 bytes",
+        Source::Job("keccak256 of 1000 bytes"),
+    ),
+    (
         "withdrawal_proof",
         "Bridge withdrawal record (slot 7) proven against the L2 state root from an `eth_getProof` answer (JSON parse, account + 3 storage proofs)",
         Source::Job("withdrawal_proof"),
@@ -134,6 +148,31 @@ const ROWS: &[(&str, &str, Source)] = &[
         "withdrawal_proof_invalid",
         "the same answer with one account-proof nibble changed",
         Source::Job("withdrawal_proof_invalid"),
+    ),
+    (
+        "deposit_block_solidity",
+        "L2 block of the demo's regtest deposit (`setBlockInfo` + `deposit`) through `BtcEvm::execute_block`, system contracts as Solidity bytecode",
+        Source::At(DEPOSIT_BLOCK_JOB, 0),
+    ),
+    (
+        "deposit_block_native",
+        "the same block, native system contracts (`ContractMode::Native`)",
+        Source::At(DEPOSIT_BLOCK_JOB, 1),
+    ),
+    (
+        "set_block_info_solidity",
+        "the same L2 block holding only its `setBlockInfo`, Solidity",
+        Source::At(DEPOSIT_BLOCK_JOB, 2),
+    ),
+    (
+        "set_block_info_native",
+        "the same L2 block holding only its `setBlockInfo`, native",
+        Source::At(DEPOSIT_BLOCK_JOB, 3),
+    ),
+    (
+        "deposit_block_inputs",
+        "the block's system calls from the Bitcoin data (header in context, block check, deposit arguments; either mode)",
+        Source::At(DEPOSIT_BLOCK_JOB, 4),
     ),
 ];
 
@@ -150,6 +189,33 @@ pub struct Report {
     operations_checked: usize,
     totals: (u64, u64),
     versions: BTreeMap<String, String>,
+    /// The deposit block's host-side figures (gas, pre-state size), when it ran.
+    pub deposit_block: Option<DepositBlock>,
+}
+
+/// The deposit block's figures on one path: `(whole block, setBlockInfo only)` per mode.
+struct Modes {
+    solidity: (u64, u64),
+    native: (u64, u64),
+}
+
+impl Modes {
+    /// The `deposit` share: the whole block minus the block holding only `setBlockInfo`.
+    fn deposit(pair: (u64, u64)) -> u64 {
+        pair.0.saturating_sub(pair.1)
+    }
+}
+
+fn ratio(a: u64, b: u64) -> String {
+    if b == 0 {
+        return "—".into();
+    }
+    let r = a as f64 / b as f64;
+    if r < 10.0 {
+        format!("{r:.2}×")
+    } else {
+        format!("{r:.1}×")
+    }
 }
 
 fn figure(source: &Source, by_label: &BTreeMap<&str, &Measured>) -> Option<u64> {
@@ -224,9 +290,10 @@ impl Report {
                     if job.vector {
                         vector_mismatches += 1;
                     }
-                    let shown: Vec<u32> = got.iter().take(4).map(|m| m.0).collect();
+                    let shown: Vec<u32> = got.iter().take(8).map(|m| m.0).collect();
+                    let cycles: Vec<u32> = got.iter().take(8).map(|m| m.1).collect();
                     failures.push(format!(
-                        "{} on the {path} guest: expected {:?}, got {} answers starting {shown:?}",
+                        "{} on the {path} guest: expected {:?}, got {} answers starting {shown:?} (cycles {cycles:?})",
                         job.label,
                         job.expect,
                         got.len()
@@ -289,6 +356,7 @@ impl Report {
             operations_checked,
             totals,
             versions,
+            deposit_block: None,
         })
     }
 
@@ -313,7 +381,123 @@ impl Report {
             },
             "session_user_cycles": { "software": self.totals.0, "accelerated": self.totals.1 },
             "versions": self.versions,
+            "deposit_block": self.deposit_block_json(),
         })
+    }
+
+    fn row(&self, name: &str, accelerated: bool) -> Option<u64> {
+        let row = self.rows.iter().find(|r| r.0 == name)?;
+        if accelerated {
+            row.3
+        } else {
+            row.2
+        }
+    }
+
+    fn modes(&self, accelerated: bool) -> Option<Modes> {
+        Some(Modes {
+            solidity: (
+                self.row("deposit_block_solidity", accelerated)?,
+                self.row("set_block_info_solidity", accelerated)?,
+            ),
+            native: (
+                self.row("deposit_block_native", accelerated)?,
+                self.row("set_block_info_native", accelerated)?,
+            ),
+        })
+    }
+
+    fn deposit_block_json(&self) -> Value {
+        let path = |accelerated: bool| match self.modes(accelerated) {
+            Some(m) => json!({
+                "solidity": { "block": m.solidity.0, "set_block_info": m.solidity.1,
+                              "deposit": Modes::deposit(m.solidity) },
+                "native": { "block": m.native.0, "set_block_info": m.native.1,
+                            "deposit": Modes::deposit(m.native) },
+                "ratio_solidity_over_native": (m.native.0 > 0)
+                    .then(|| m.solidity.0 as f64 / m.native.0 as f64),
+            }),
+            None => Value::Null,
+        };
+        let Some(block) = &self.deposit_block else {
+            return Value::Null;
+        };
+        let gas: Vec<Value> = block
+            .gas
+            .iter()
+            .map(|(name, sol, nat)| json!({ "tx": name, "solidity": sol, "native": nat }))
+            .collect();
+        json!({
+            "software": path(false),
+            "accelerated": path(true),
+            "gas": gas,
+            "native_contracts": block.native_contracts,
+            "pre_state": { "accounts": block.witness.0, "slots": block.witness.1 },
+        })
+    }
+
+    /// The deposit-block comparison for `docs/benchmarks.md`.
+    fn deposit_block_markdown(&self) -> String {
+        let Some(block) = &self.deposit_block else {
+            return String::new();
+        };
+        let mut s = format!(
+            "### Deposit block: Solidity vs native system contracts\n\n\
+L2 block 2 of the demo's regtest peg (`btc-evm demo`): `setBlockInfo` for Bitcoin block 2 and \
+the `deposit` of the signed move transaction in it, executed by `BtcEvm::execute_block` inside \
+the guest, once per `ContractMode`, from the state L2 block 1 left on the demo's genesis. The \
+guest gets exactly the accounts and slots the block reads ({accounts} accounts, {slots} slots) \
+and refuses any other read; it checks that the block succeeded, that the recipient was credited \
+and that both modes leave the same state (digest of every pre-state key). Native contracts \
+in this build: {native}. The `deposit` column is the whole block minus the same block holding \
+only its `setBlockInfo`.\n\n\
+| path | mode | whole block | `setBlockInfo` | `deposit` |\n|---|---|---:|---:|---:|\n",
+            accounts = block.witness.0,
+            slots = block.witness.1,
+            native = block.native_contracts.join(", "),
+        );
+        for (label, accelerated) in [("software", false), ("accelerated", true)] {
+            let Some(m) = self.modes(accelerated) else {
+                continue;
+            };
+            for (mode, pair) in [("Solidity", m.solidity), ("native", m.native)] {
+                s.push_str(&format!(
+                    "| {label} | {mode} | {} | {} | {} |
+",
+                    thousands(pair.0),
+                    thousands(pair.1),
+                    thousands(Modes::deposit(pair))
+                ));
+            }
+            s.push_str(&format!(
+                "| {label} | **Solidity / native** | **{}** | {} | {} |
+",
+                ratio(m.solidity.0, m.native.0),
+                ratio(m.solidity.1, m.native.1),
+                ratio(Modes::deposit(m.solidity), Modes::deposit(m.native))
+            ));
+        }
+        let gas: Vec<String> = block
+            .gas
+            .iter()
+            .map(|(name, sol, nat)| {
+                format!(
+                    "`{name}` {} (Solidity) / {} (native)",
+                    thousands(*sol),
+                    thousands(*nat)
+                )
+            })
+            .collect();
+        let now = self
+            .modes(true)
+            .map_or("—".into(), |m| ratio(m.solidity.0, m.native.0));
+        s.push_str(&format!(
+            "\nGas of the block's transactions: {}. Goal: native ≥ 10× fewer cycles than Solidity \
+for the whole block (accelerated path); now {now}. Where the cycles go: \
+[`docs/zkvm.md`](zkvm.md#a-deposit-block-solidity-vs-native-system-contracts).\n\n",
+            gas.join(", ")
+        ));
+        s
     }
 
     fn markdown_rows(&self) -> String {
@@ -373,10 +557,12 @@ depend on the machine: they are the guest's user cycles between two `env::cycle_
 calls around each operation (the cost of the calls themselves subtracted), identical run to \
 run, executed by RISC Zero's executor (no proving).\n\n\
 The software path is the guest built without features (RustCrypto `k256` / `p256`, the \
-`bitcoin` crate's SHA-256); the accelerated path is the same guest with our crates' `risc0` \
-feature (bigint2 curve arithmetic, the SHA-256 accelerator). Both run the same code and must \
-give the same answers (see [`docs/zkvm.md`](zkvm.md)).\n\n\
+`bitcoin` crate's SHA-256, alloy-primitives' software Keccak-256); the accelerated path is the \
+same guest with our crates' `risc0` feature (bigint2 curve arithmetic, the SHA-256 \
+accelerator) and Keccak-256 on the Keccak accelerator (alloy-primitives' `native-keccak` \
+hook). Both run the same code and must give the same answers (see [`docs/zkvm.md`](zkvm.md)).\n\n\
 {rows}\n\
+{deposit_block}\
 Targets (accelerated): BIP-340 verify ≤ 140,000 (now {bip}), P-256 verify ≤ 104,000 (now \
 {p256}), header in context ≤ 1,500 on average (now {hdr}). Where a target is missed, \
 [`docs/zkvm.md`](zkvm.md#results-and-where-the-cycles-go) says why.\n\n\
@@ -386,6 +572,7 @@ the software guest ({sw}).\n\n\
 Versions: {versions}.\n\
 {END}\n",
             rows = self.markdown_rows(),
+            deposit_block = self.deposit_block_markdown(),
             bip = target("bip340_verify"),
             p256 = target("p256_verify"),
             hdr = target("header_mean"),
@@ -422,7 +609,7 @@ fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -209,7 +209,7 @@ fn extra(path: &Path) -> Result<Vec<Vector>> {
             .as_bool()
             .with_context(|| format!("{}: \"valid\" must be true or false", at()))?;
         out.push(Vector {
-            name: format!("{}", at()),
+            name: at().to_string(),
             scheme,
             input,
             valid,
@@ -286,6 +286,26 @@ pub fn sha256_jobs() -> Vec<Job> {
             Job {
                 label: format!("sha256 of {n} bytes"),
                 op: Op::Sha256,
+                payload: data,
+                expect: Expect::Exactly(vec![u32::from_le_bytes([d[0], d[1], d[2], d[3]])]),
+                paths: Paths::Both,
+                vector: false,
+            }
+        })
+        .collect()
+}
+
+/// Keccak-256 around the rate boundaries (136 bytes a block) and of a mapping slot's 64
+/// bytes, against the host's software Keccak (alloy-primitives' default, `sha3`).
+pub fn keccak256_jobs() -> Vec<Job> {
+    [0usize, 1, 64, 135, 136, 137, 271, 272, 273, 1000]
+        .into_iter()
+        .map(|n| {
+            let data: Vec<u8> = (0..n).map(|i| (i * 29 + 3) as u8).collect();
+            let d = revm::primitives::keccak256(&data);
+            Job {
+                label: format!("keccak256 of {n} bytes"),
+                op: Op::Keccak256,
                 payload: data,
                 expect: Expect::Exactly(vec![u32::from_le_bytes([d[0], d[1], d[2], d[3]])]),
                 paths: Paths::Both,
