@@ -68,7 +68,7 @@ fn total(evm: &mut BtcEvm<CacheDB<EmptyDB>>) -> U256 {
 #[test]
 fn base_fee_goes_to_base_fee_vault_and_priority_fee_to_the_coinbase() {
     let mut evm = evm_with(U256::from(10u128.pow(18)), 0);
-    assert_eq!(evm.evm().ctx.block.beneficiary, PRIORITY_FEE_VAULT);
+    assert_eq!(evm.evm().ctx().block.beneficiary, PRIORITY_FEE_VAULT);
     let tx = transfer(&mut evm, U256::from(5));
     let out = evm.transact(tx).unwrap();
     assert!(out.result.is_success());

@@ -26,7 +26,6 @@ use core::marker::PhantomData;
 use alloc::vec::Vec;
 
 use alloy_evm::precompiles::PrecompilesMap;
-use btc_evm_precompiles::BtcEvmPrecompiles;
 use revm::context::result::{EVMError, HaltReason, InvalidTransaction};
 use revm::context::{BlockEnv, CfgEnv, Context, Evm, Journal, TxEnv};
 use revm::context_interface::journaled_state::account::JournaledAccountTr;
@@ -47,16 +46,6 @@ use btc_evm_bindings::{BASE_FEE_VAULT, L1_FEE_VAULT, SYSTEM_CALLER};
 
 /// The revm context of a btc-evm chain.
 pub type BtcEvmContext<DB> = Context<BlockEnv, TxEnv, CfgEnv, DB, Journal<DB>, ()>;
-
-/// The revm EVM of a btc-evm chain: mainnet instructions and frames, [`BtcEvmPrecompiles`]
-/// (plus the native system contracts in [`ContractMode::Native`](crate::native::ContractMode)).
-pub type BtcEvmInner<DB> = Evm<
-    BtcEvmContext<DB>,
-    (),
-    EthInstructions<EthInterpreter, BtcEvmContext<DB>>,
-    crate::native::NativePrecompiles<BtcEvmPrecompiles>,
-    EthFrame<EthInterpreter>,
->;
 
 /// The revm EVM inside [`BtcAlloyEvm`](crate::alloy::BtcAlloyEvm): mainnet instructions
 /// and frames, our precompiles in alloy-evm's [`PrecompilesMap`], inspector `I`.
@@ -374,10 +363,11 @@ pub struct FeesPaid {
 }
 
 /// The mainnet handler plus fee routing; one per transaction. It drives any revm EVM over
-/// the mainnet context and frames — [`BtcEvmInner`] with [`BtcEvmPrecompiles`], or the EVM
-/// of [`BtcEvmFactory`](crate::alloy::BtcEvmFactory) with alloy-evm's `PrecompilesMap` and
-/// an inspector ([`InspectorHandler`]).
-pub struct FeeHandler<'a, DB, EVM = BtcEvmInner<DB>> {
+/// the mainnet context and frames; the chain's is the EVM of
+/// [`BtcEvmFactory`](crate::alloy::BtcEvmFactory) ([`BtcAlloyRevm`], with alloy-evm's
+/// `PrecompilesMap` and an inspector through [`InspectorHandler`]), which both
+/// [`BtcEvm`](super::BtcEvm) and the alloy-evm block executor run on.
+pub struct FeeHandler<'a, DB, EVM = BtcAlloyRevm<DB, revm::inspector::NoOpInspector>> {
     l1_fee_model: &'a dyn L1FeeModel,
     paid: Cell<FeesPaid>,
     _evm: PhantomData<fn() -> (DB, EVM)>,
