@@ -5,9 +5,14 @@
 //!   `BtcEvm::execute_block`, against a state of N funded accounts (10^4, 10^5, 10^6). The
 //!   block reaches the database in one commit; nothing is copied, so the time should not grow
 //!   with N.
-//! - `user_txs/*`: the same 100 transfers through alloy-evm's plain `EthEvm`, through the
-//!   EVM of our `BtcEvmFactory` (fee routing, our precompiles; without and with an L1 fee)
-//!   and through `BtcEvm::execute_txs` (block rules, one commit).
+//! - `user_txs/*`: the same 100 transfers, on the same database type, a fresh EVM per block
+//!   built inside the timing for every row, in two commit patterns:
+//!   - one commit per transaction: alloy-evm's plain `EthEvm` (`transact_commit`), the EVM of
+//!     our `BtcEvmFactory` (fee routing, our precompiles; without and with an L1 fee), and our
+//!     `BtcBlockExecutor` (alloy-evm's block-executor trait: block rules, receipts);
+//!   - the block in revm's journal, one commit at its end: `EthEvm` (`transact_one` for each
+//!     transaction, then `finalize` and one commit) and `BtcEvm::execute_txs` (block rules,
+//!     receipts; without and with an L1 fee).
 //!
 //! `BTC_EVM_BENCH_QUICK=1` (CI) measures only 10^4 accounts with short runs. Run through
 //! `scripts/bench-execution.sh`, which writes the section of `docs/benchmarks.md`.
@@ -16,6 +21,9 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use alloy_evm::{Evm, EvmEnv, EvmFactory};
+use btc_evm_system_contracts::alloy::{BtcBlockExecutor, BtcExecutionCtx};
+use revm::database_interface::DatabaseCommit;
+use revm::ExecuteEvm;
 use bitcoin::block::Header;
 use bitcoin::BlockHash;
 use btc_evm_system_contracts::alloy::BtcEvmFactory;
@@ -303,24 +311,61 @@ fn user_txs(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
-    group.bench_function("btc_evm", |b| {
+    group.bench_function("btc_block_executor", |b| {
+        let factory = BtcEvmFactory::default();
         b.iter_batched(
             || (db.clone(), txs.clone()),
             |(db, txs)| {
-                let mut evm = BtcEvm::builder(db)
-                    .config(ChainConfig {
-                        chain_id,
-                        ..ChainConfig::default()
-                    })
-                    .build();
-                let txs = txs.into_iter().map(BlockTx::User).collect();
-                let outcome = evm.execute_txs(block.clone(), txs).expect("block");
+                let evm = factory.create_evm(db, env.clone());
+                let mut executor = BtcBlockExecutor::new(evm, BtcExecutionCtx::default());
+                for tx in txs {
+                    let result = executor.run_user_tx(tx).expect("tx").expect("included");
+                    executor.commit_user_tx(result);
+                }
+                let (evm, outcome) = executor.finish_outcome();
                 assert_eq!(outcome.receipts.len(), TRANSFERS);
                 evm
             },
             BatchSize::LargeInput,
         )
     });
+    group.bench_function("eth_evm_block", |b| {
+        let factory = alloy_evm::EthEvmFactory::default();
+        b.iter_batched(
+            || (db.clone(), txs.clone()),
+            |(db, txs)| {
+                let mut evm = factory.create_evm(db, env.clone());
+                for tx in txs {
+                    assert!(evm.transact_one(tx).expect("tx").is_success());
+                }
+                let state = evm.finalize();
+                evm.db_mut().commit(state);
+                evm
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    for (name, rate) in [("btc_evm", 0u64), ("btc_evm_l1", 1_000)] {
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || (db.clone(), txs.clone()),
+                |(db, txs)| {
+                    let mut evm = BtcEvm::builder(db)
+                        .config(ChainConfig {
+                            chain_id,
+                            ..ChainConfig::default()
+                        })
+                        .l1_fee_model(PerByteL1Fee::new(U256::from(rate)))
+                        .build();
+                    let txs = txs.into_iter().map(BlockTx::User).collect();
+                    let outcome = evm.execute_txs(block.clone(), txs).expect("block");
+                    assert_eq!(outcome.receipts.len(), TRANSFERS);
+                    evm
+                },
+                BatchSize::LargeInput,
+            )
+        });
+    }
     group.finish();
 }
 
