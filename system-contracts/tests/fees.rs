@@ -197,6 +197,44 @@ fn compact_encoding_trims_numbers() {
     let mut expected = BOB.to_vec();
     expected.extend_from_slice(&[1 | 4, 0, 2, 1, 2, 1, 1, 1, 1, 0]);
     assert_eq!(diff.compact_encoding(), expected);
+    assert_eq!(diff.compact_len(), expected.len());
+}
+
+fn u256() -> impl Strategy<Value = U256> {
+    prop_oneof![
+        Just(U256::ZERO),
+        any::<u64>().prop_map(U256::from),
+        any::<[u8; 32]>().prop_map(U256::from_be_bytes),
+    ]
+}
+
+proptest! {
+    /// The length the per-byte L1 fee is priced on is the length of the encoding.
+    #[test]
+    fn compact_len_is_the_length_of_the_encoding(
+        accounts in proptest::collection::vec(
+            (
+                any::<[u8; 20]>(),
+                proptest::option::of((any::<u64>(), u256())),
+                proptest::option::of(proptest::collection::vec(any::<u8>(), 0..300)),
+                proptest::collection::vec((u256(), u256()), 0..5),
+            ),
+            0..5,
+        )
+    ) {
+        let diff = StateDiff {
+            accounts: accounts
+                .into_iter()
+                .map(|(address, info, code, storage)| btc_evm_system_contracts::evm::fees::AccountDiff {
+                    address: Address::new(address),
+                    info,
+                    code: code.map(Into::into),
+                    storage,
+                })
+                .collect(),
+        };
+        prop_assert_eq!(diff.compact_len(), diff.compact_encoding().len());
+    }
 }
 
 proptest! {

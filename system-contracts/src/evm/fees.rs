@@ -130,6 +130,11 @@ fn push_len(out: &mut Vec<u8>, len: usize) {
     push_u256(out, U256::from(len));
 }
 
+/// The length of [`push_u256`]'s encoding of `value`.
+fn u256_len(value: U256) -> usize {
+    1 + value.byte_len()
+}
+
 impl StateDiff {
     /// The compact encoding the default L1 fee is priced on. Per account, ascending by
     /// address: `address(20) ‖ flags(1)`, then if the nonce or balance changed
@@ -168,6 +173,27 @@ impl StateDiff {
             }
         }
         out
+    }
+
+    /// The length of [`Self::compact_encoding`], computed without building it.
+    pub fn compact_len(&self) -> usize {
+        let mut len = 0usize;
+        for account in &self.accounts {
+            len += 20 + 1;
+            if let Some((nonce, balance)) = account.info {
+                len += u256_len(U256::from(nonce)) + u256_len(balance);
+            }
+            if let Some(code) = &account.code {
+                len += u256_len(U256::from(code.len())) + code.len();
+            }
+            if !account.storage.is_empty() {
+                len += u256_len(U256::from(account.storage.len()));
+                for (key, value) in &account.storage {
+                    len += u256_len(*key) + u256_len(*value);
+                }
+            }
+        }
+        len
     }
 
     /// Collects the changes of the transaction running in `journal` against the state
@@ -337,7 +363,7 @@ impl PerByteL1Fee {
 
 impl L1FeeModel for PerByteL1Fee {
     fn l1_fee(&self, diff: &StateDiff) -> U256 {
-        U256::from(diff.compact_encoding().len()).saturating_mul(self.wei_per_byte)
+        U256::from(diff.compact_len()).saturating_mul(self.wei_per_byte)
     }
 
     fn is_free(&self) -> bool {
