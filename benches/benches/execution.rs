@@ -14,6 +14,9 @@
 //!     transaction, then `finalize` and one commit) and `BtcEvm::execute_txs` (block rules,
 //!     receipts; without and with an L1 fee).
 //!
+//! - `db_reads/N`: the database's own share: 200 reads of random funded accounts from the same
+//!   `CacheDB` of N accounts, nothing executed.
+//!
 //! `BTC_EVM_BENCH_QUICK=1` (CI) measures only 10^4 accounts with short runs. Run through
 //! `scripts/bench-execution.sh`, which writes the section of `docs/benchmarks.md`.
 
@@ -21,12 +24,10 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use alloy_evm::{Evm, EvmEnv, EvmFactory};
-use btc_evm_system_contracts::alloy::{BtcBlockExecutor, BtcExecutionCtx};
-use revm::database_interface::DatabaseCommit;
-use revm::ExecuteEvm;
 use bitcoin::block::Header;
 use bitcoin::BlockHash;
 use btc_evm_system_contracts::alloy::BtcEvmFactory;
+use btc_evm_system_contracts::alloy::{BtcBlockExecutor, BtcExecutionCtx};
 use btc_evm_system_contracts::bitcoin::params::ChainParams;
 use btc_evm_system_contracts::bitcoin::script::ScriptTemplate;
 use btc_evm_system_contracts::evm::{
@@ -38,8 +39,10 @@ use btc_evm_system_contracts::regtest::{mine_block, DepositSigner};
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use revm::context::{BlockEnv, CfgEnv, TxEnv};
 use revm::database::{CacheDB, EmptyDB};
+use revm::database_interface::DatabaseCommit;
 use revm::primitives::{Address, TxKind, U256};
 use revm::state::AccountInfo;
+use revm::ExecuteEvm;
 
 /// Transfers per block.
 const TRANSFERS: usize = 100;
@@ -334,12 +337,13 @@ fn user_txs(c: &mut Criterion) {
         b.iter_batched(
             || (db.clone(), txs.clone()),
             |(db, txs)| {
-                let mut evm = factory.create_evm(db, env.clone());
+                // The revm EVM inside `EthEvm`, for `transact_one` and `finalize`.
+                let mut evm = factory.create_evm(db, env.clone()).into_inner();
                 for tx in txs {
                     assert!(evm.transact_one(tx).expect("tx").is_success());
                 }
                 let state = evm.finalize();
-                evm.db_mut().commit(state);
+                evm.ctx.journaled_state.database.commit(state);
                 evm
             },
             BatchSize::LargeInput,
@@ -348,7 +352,12 @@ fn user_txs(c: &mut Criterion) {
     for (name, rate) in [("btc_evm", 0u64), ("btc_evm_l1", 1_000)] {
         group.bench_function(name, |b| {
             b.iter_batched(
-                || (db.clone(), txs.clone()),
+                // The transactions in `execute_txs`'s input type, made outside the timing
+                // as the other rows' inputs are.
+                || {
+                    let txs: Vec<BlockTx> = txs.iter().cloned().map(BlockTx::User).collect();
+                    (db.clone(), txs)
+                },
                 |(db, txs)| {
                     let mut evm = BtcEvm::builder(db)
                         .config(ChainConfig {
@@ -357,7 +366,6 @@ fn user_txs(c: &mut Criterion) {
                         })
                         .l1_fee_model(PerByteL1Fee::new(U256::from(rate)))
                         .build();
-                    let txs = txs.into_iter().map(BlockTx::User).collect();
                     let outcome = evm.execute_txs(block.clone(), txs).expect("block");
                     assert_eq!(outcome.receipts.len(), TRANSFERS);
                     evm
@@ -369,5 +377,49 @@ fn user_txs(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, execute_block, user_txs);
+/// The database's own share of a block: 200 reads of random funded accounts (as many as the
+/// block's 100 transfers touch) from the same `CacheDB` of N accounts, nothing executed.
+fn db_reads(c: &mut Criterion) {
+    let sizes: &[u64] = if quick() {
+        &[10_000]
+    } else {
+        &[10_000, 1_000_000]
+    };
+    let mut group = c.benchmark_group("db_reads");
+    if quick() {
+        group
+            .sample_size(10)
+            .warm_up_time(Duration::from_millis(200))
+            .measurement_time(Duration::from_secs(1));
+    } else {
+        group
+            .sample_size(30)
+            .warm_up_time(Duration::from_secs(1))
+            .measurement_time(Duration::from_secs(3));
+    }
+    let genesis = Genesis::new(&GenesisConfig::default()).expect("genesis");
+    for &n in sizes {
+        let mut db = state(&genesis, n);
+        let mut picker = Picker(n ^ 0x5eed);
+        group.bench_function(BenchmarkId::from_parameter(n), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let addresses: Vec<Address> = (0..2 * TRANSFERS)
+                        .map(|_| account(picker.next(n)))
+                        .collect();
+                    let start = Instant::now();
+                    for address in addresses {
+                        black_box(revm::Database::basic(&mut db, address).expect("read"));
+                    }
+                    total += start.elapsed();
+                }
+                total
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, execute_block, user_txs, db_reads);
 criterion_main!(benches);

@@ -100,6 +100,11 @@ impl BlockCore {
         }
     }
 
+    /// Room for `n` more receipts.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.rules.reserve(n);
+    }
+
     /// The block rules.
     pub(crate) fn rules(&self) -> &BlockRules {
         &self.rules

@@ -283,6 +283,7 @@ impl<DB: Database + DatabaseCommit> BtcEvm<DB> {
         let _ = self.evm.take_state();
         self.set_block(block);
         let mut core = BlockCore::new(self.evm.ctx().block.gas_limit, CommitMode::InJournal);
+        core.reserve(txs.len());
         let result = txs.into_iter().try_for_each(|tx| match tx {
             BlockTx::System(call) => core.system_call(&mut self.evm, &call),
             BlockTx::User(tx) => {
