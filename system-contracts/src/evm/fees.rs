@@ -39,7 +39,7 @@ use revm::inspector::InspectorHandler;
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, Bytes, KECCAK_EMPTY, U256};
-use revm::state::{Account, AccountInfo, EvmState};
+use revm::state::{Account, EvmState};
 use revm::Inspector;
 
 use btc_evm_bindings::{BASE_FEE_VAULT, L1_FEE_VAULT, SYSTEM_CALLER};
@@ -232,17 +232,11 @@ impl StateDiff {
                 }
             }
         }
-        let after: Vec<AccountAfter> = before
+        // The accounts the transaction touched and the slots it touched, as they are after
+        // it: read from the journal's state (which the undo below does not change).
+        let after: Vec<(Address, Vec<U256>)> = before
             .iter()
-            .filter_map(|(address, copy)| {
-                let account = inner.state.get(address)?;
-                let storage = copy
-                    .storage
-                    .keys()
-                    .filter_map(|key| Some((*key, account.storage.get(key)?.present_value)))
-                    .collect();
-                Some((*address, account.info.clone(), storage))
-            })
+            .map(|(address, copy)| (*address, copy.storage.keys().copied().collect()))
             .collect();
         let spurious_dragon = inner.cfg.spec.is_enabled_in(SpecId::SPURIOUS_DRAGON);
         for entry in inner.journal.iter().rev() {
@@ -251,10 +245,12 @@ impl StateDiff {
             }
         }
         let mut accounts = Vec::new();
-        for (address, info, slots) in after {
-            let Some(prior) = before.get(&address) else {
+        for (address, keys) in after {
+            let (Some(prior), Some(account)) = (before.get(&address), inner.state.get(&address))
+            else {
                 continue;
             };
+            let info = &account.info;
             let changed_info = (info.nonce != prior.info.nonce
                 || info.balance != prior.info.balance)
                 .then_some((info.nonce, info.balance));
@@ -265,6 +261,9 @@ impl StateDiff {
                         .map(|c| c.original_bytes())
                         .unwrap_or_default()
                 });
+            let slots = keys
+                .into_iter()
+                .filter_map(|key| Some((key, account.storage.get(&key)?.present_value)));
             let mut storage: Vec<(U256, U256)> = slots
                 .into_iter()
                 .filter(|(key, value)| {
@@ -288,9 +287,6 @@ impl StateDiff {
         Ok(StateDiff { accounts })
     }
 }
-
-/// An account as the transaction left it: address, info, the slots it touched.
-type AccountAfter = (Address, AccountInfo, Vec<(U256, U256)>);
 
 /// Whether `entry` can be undone on `copy`: every account (and slot) it names is there.
 /// Entries of kinds this crate does not know change nothing the diff reads.
