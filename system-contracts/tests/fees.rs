@@ -119,8 +119,8 @@ fn sender_who_cannot_pay_the_l1_fee_makes_the_transaction_invalid() {
             balance,
         }) => {
             assert_eq!(sender, ALICE);
-            assert_eq!(balance, U256::ZERO);
-            assert!(fee > U256::ZERO);
+            assert_eq!(*balance, U256::ZERO);
+            assert!(*fee > U256::ZERO);
         }
         other => panic!("{other:?}"),
     }

@@ -23,6 +23,7 @@
 use core::cell::Cell;
 use core::marker::PhantomData;
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use alloy_evm::precompiles::PrecompilesMap;
@@ -68,13 +69,16 @@ pub enum BtcTxError {
     Eth(#[from] InvalidTransaction),
     /// The sender's balance after execution does not cover the L1 data fee.
     #[error("sender {sender} cannot pay the L1 data fee {fee} (balance {balance})")]
+    ///
+    /// The amounts are boxed, as revm boxes those of its own errors: the error travels in
+    /// every `Result` of the handler, so it is kept as small as revm's.
     L1FeeNotCovered {
         /// The sender.
         sender: Address,
         /// The L1 fee due.
-        fee: U256,
+        fee: Box<U256>,
         /// The sender's balance after gas refunds.
-        balance: U256,
+        balance: Box<U256>,
     },
     /// A system transaction offered a non-zero gas price.
     #[error("system transactions must have gas price 0")]
@@ -480,8 +484,8 @@ where
             if !paid {
                 return Err(EVMError::Transaction(BtcTxError::L1FeeNotCovered {
                     sender,
-                    fee: l1_fee,
-                    balance,
+                    fee: Box::new(l1_fee),
+                    balance: Box::new(balance),
                 }));
             }
             journal
