@@ -211,7 +211,9 @@ impl StateDiff {
         let inner = &journal.inner;
         // The accounts the transaction touched, with only the slots it touched.
         let mut before = EvmState::default();
-        for entry in &inner.journal {
+        // Entries that only warm or touch (or change transient storage) change no value the
+        // diff reads: they are neither copied for nor undone.
+        for entry in inner.journal.iter().filter(|e| changes_value(e)) {
             for address in entry_addresses(entry).into_iter().flatten().flatten() {
                 if before.contains_key(&address) {
                     continue;
@@ -224,9 +226,7 @@ impl StateDiff {
                     before.insert(address, copy);
                 }
             }
-            if let JournalEntry::StorageChanged { address, key, .. }
-            | JournalEntry::StorageWarmed { address, key } = entry
-            {
+            if let JournalEntry::StorageChanged { address, key, .. } = entry {
                 let slot = inner
                     .state
                     .get(address)
@@ -243,7 +243,7 @@ impl StateDiff {
             .map(|(address, copy)| (*address, copy.storage.keys().copied().collect()))
             .collect();
         let spurious_dragon = inner.cfg.spec.is_enabled_in(SpecId::SPURIOUS_DRAGON);
-        for entry in inner.journal.iter().rev() {
+        for entry in inner.journal.iter().rev().filter(|e| changes_value(e)) {
             if can_undo(entry, &before) {
                 entry.clone().revert(&mut before, None, spurious_dragon);
             }
@@ -290,6 +290,18 @@ impl StateDiff {
         accounts.sort_unstable_by_key(|a| a.address);
         Ok(StateDiff { accounts })
     }
+}
+
+/// Whether undoing `entry` changes a nonce, balance, code or storage value (warming,
+/// touching and transient storage change none).
+fn changes_value(entry: &JournalEntry) -> bool {
+    !matches!(
+        entry,
+        JournalEntry::AccountWarmed { .. }
+            | JournalEntry::AccountTouched { .. }
+            | JournalEntry::StorageWarmed { .. }
+            | JournalEntry::TransientStorageChange { .. }
+    )
 }
 
 /// Whether `entry` can be undone on `copy`: every account (and slot) it names is there.
