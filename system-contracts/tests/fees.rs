@@ -326,7 +326,10 @@ fn the_state_diff_holds_exactly_what_the_transaction_changed() {
 
     let diffs = diffs.lock().unwrap();
     assert_eq!(diffs.len(), 5);
-    let summary: Vec<Vec<(Address, bool, bool, Vec<(U256, U256)>)>> = diffs
+    /// An account of a diff: address, whether nonce/balance changed, whether code was set,
+    /// the changed slots.
+    type Changed = (Address, bool, bool, Vec<(U256, U256)>);
+    let summary: Vec<Vec<Changed>> = diffs
         .iter()
         .map(|d| {
             d.accounts
