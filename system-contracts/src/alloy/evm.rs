@@ -99,6 +99,11 @@ impl<DB: Database, I> BtcAlloyEvm<DB, I> {
         &mut self.inner.ctx.journaled_state.database
     }
 
+    /// Room for `n` more accounts in the journal's state (a block about to run in it).
+    pub(crate) fn reserve_accounts(&mut self, n: usize) {
+        self.inner.ctx.journaled_state.inner.state.reserve(n);
+    }
+
     /// Takes the state revm's journal holds (what the transactions run since the last call
     /// changed and loaded) and clears the journal.
     pub(crate) fn take_state(&mut self) -> EvmState {
@@ -140,6 +145,13 @@ where
             last_fees,
         } = self;
         inner.ctx.tx = tx;
+        // A transaction touches at least its sender, its target, the coinbase and
+        // BaseFeeVault: room for them up front spares the journal's state map a rehash per
+        // transaction (it starts empty after every `take_state`).
+        let state = &mut inner.ctx.journaled_state.inner.state;
+        if state.capacity() < TX_ACCOUNTS {
+            state.reserve(TX_ACCOUNTS - state.len());
+        }
         let mut handler = FeeHandler::<DB, BtcAlloyRevm<DB, I>>::new(
             model.unwrap_or_else(|| l1_fee_model.as_ref()),
         );
@@ -152,6 +164,9 @@ where
         result
     }
 }
+
+/// Room the journal's state map gets before a transaction runs.
+const TX_ACCOUNTS: usize = 8;
 
 /// The error of [`Evm::transact_system_call`] (mainnet validity rules) as ours.
 fn to_btc_error<E>(error: EVMError<E>) -> BtcEvmError<E> {

@@ -284,6 +284,8 @@ impl<DB: Database + DatabaseCommit> BtcEvm<DB> {
         self.set_block(block);
         let mut core = BlockCore::new(self.evm.ctx().block.gas_limit, CommitMode::InJournal);
         core.reserve(txs.len());
+        // The block's accounts accumulate in the journal: about two per transaction.
+        self.evm.reserve_accounts(2 * txs.len() + 16);
         let result = txs.into_iter().try_for_each(|tx| match tx {
             BlockTx::System(call) => core.system_call(&mut self.evm, &call),
             BlockTx::User(tx) => {

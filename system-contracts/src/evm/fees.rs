@@ -210,7 +210,7 @@ impl StateDiff {
     pub fn from_journal<DB: Database>(journal: &mut Journal<DB>) -> Result<Self, DB::Error> {
         let inner = &journal.inner;
         // The accounts the transaction touched, with only the slots it touched.
-        let mut before = EvmState::default();
+        let mut before = EvmState::with_capacity_and_hasher(8, Default::default());
         // Entries that only warm or touch (or change transient storage) change no value the
         // diff reads: they are neither copied for nor undone.
         for entry in inner.journal.iter().filter(|e| changes_value(e)) {
