@@ -3,9 +3,11 @@
 #   1. the execution benchmark in its quick mode (BTC_EVM_BENCH_QUICK=1: 10^4 accounts; run in
 #      the test profile, each case once, so that it checks the bench without timing anything);
 #   2. examples/alloy-node, a crate outside the workspace depending on btc-evm-system-contracts
-#      and alloy-evm: it builds a BtcEvmFactory and executes the demo's first block (real
-#      mainnet headers and block 830000) and a user transfer through alloy-evm's BlockExecutor,
-#      compared with BtcEvm.
+#      and alloy-evm: it builds a BtcEvmFactory and executes every L2 block of the demo (the
+#      mainnet part: real headers, block 830000 recorded, a transfer; the regtest peg: deposit,
+#      its rejected replay, withdrawal, both precompiles from a contract, the vaults) through
+#      alloy-evm's BlockExecutor over a per-block State, checking receipts and the whole state
+#      against BtcEvm and the demo's expected balances and events.
 # (The equivalence test of both paths, `alloy_equivalence`, runs in `cargo test --workspace`.)
 # Ends with `N passed, N failed`.
 set -uo pipefail

@@ -13,6 +13,9 @@ if [ "${1:-}" = --quick ]; then
   BTC_EVM_BENCH_QUICK=1 cargo bench -p btc-evm-benches --locked --bench execution
   exit 0
 fi
+# The load when the measurement starts (the report adds the load when it ends).
+BTC_EVM_BENCH_LOAD_START=$(awk '{print $1 " / " $2 " / " $3}' /proc/loadavg 2>/dev/null || echo unknown)
+export BTC_EVM_BENCH_LOAD_START
 cargo bench -p btc-evm-benches --locked --bench execution
 target_dir=$(cargo metadata --format-version 1 --no-deps | sed -E 's/.*"target_directory":"([^"]*)".*/\1/')
 cargo run -p btc-evm-benches --release --locked --bin execution-report -- \

@@ -5,9 +5,17 @@
 //!   `BtcEvm::execute_block`, against a state of N funded accounts (10^4, 10^5, 10^6). The
 //!   block reaches the database in one commit; nothing is copied, so the time should not grow
 //!   with N.
-//! - `user_txs/*`: the same 100 transfers through alloy-evm's plain `EthEvm`, through the
-//!   EVM of our `BtcEvmFactory` (fee routing, our precompiles; without and with an L1 fee)
-//!   and through `BtcEvm::execute_txs` (block rules, one commit).
+//! - `user_txs/*`: the same 100 transfers, on the same database type, a fresh EVM per block
+//!   built inside the timing for every row, in two commit patterns:
+//!   - one commit per transaction: alloy-evm's plain `EthEvm` (`transact_commit`), the EVM of
+//!     our `BtcEvmFactory` (fee routing, our precompiles; without and with an L1 fee), and our
+//!     `BtcBlockExecutor` (alloy-evm's block-executor trait: block rules, receipts);
+//!   - the block in revm's journal, one commit at its end: `EthEvm` (`transact_one` for each
+//!     transaction, then `finalize` and one commit) and `BtcEvm::execute_txs` (block rules,
+//!     receipts; without and with an L1 fee).
+//!
+//! - `db_reads/N`: the database's own share: 200 reads of random funded accounts from the same
+//!   `CacheDB` of N accounts, nothing executed.
 //!
 //! `BTC_EVM_BENCH_QUICK=1` (CI) measures only 10^4 accounts with short runs. Run through
 //! `scripts/bench-execution.sh`, which writes the section of `docs/benchmarks.md`.
@@ -19,6 +27,7 @@ use alloy_evm::{Evm, EvmEnv, EvmFactory};
 use bitcoin::block::Header;
 use bitcoin::BlockHash;
 use btc_evm_system_contracts::alloy::BtcEvmFactory;
+use btc_evm_system_contracts::alloy::{BtcBlockExecutor, BtcExecutionCtx};
 use btc_evm_system_contracts::bitcoin::params::ChainParams;
 use btc_evm_system_contracts::bitcoin::script::ScriptTemplate;
 use btc_evm_system_contracts::evm::{
@@ -30,8 +39,10 @@ use btc_evm_system_contracts::regtest::{mine_block, DepositSigner};
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use revm::context::{BlockEnv, CfgEnv, TxEnv};
 use revm::database::{CacheDB, EmptyDB};
+use revm::database_interface::DatabaseCommit;
 use revm::primitives::{Address, TxKind, U256};
 use revm::state::AccountInfo;
+use revm::ExecuteEvm;
 
 /// Transfers per block.
 const TRANSFERS: usize = 100;
@@ -303,26 +314,112 @@ fn user_txs(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
-    group.bench_function("btc_evm", |b| {
+    group.bench_function("btc_block_executor", |b| {
+        let factory = BtcEvmFactory::default();
         b.iter_batched(
             || (db.clone(), txs.clone()),
             |(db, txs)| {
-                let mut evm = BtcEvm::builder(db)
-                    .config(ChainConfig {
-                        chain_id,
-                        ..ChainConfig::default()
-                    })
-                    .build();
-                let txs = txs.into_iter().map(BlockTx::User).collect();
-                let outcome = evm.execute_txs(block.clone(), txs).expect("block");
+                let evm = factory.create_evm(db, env.clone());
+                let mut executor = BtcBlockExecutor::new(evm, BtcExecutionCtx::default());
+                for tx in txs {
+                    let result = executor.run_user_tx(tx).expect("tx").expect("included");
+                    executor.commit_user_tx(result);
+                }
+                let (evm, outcome) = executor.finish_outcome();
                 assert_eq!(outcome.receipts.len(), TRANSFERS);
                 evm
             },
             BatchSize::LargeInput,
         )
     });
+    group.bench_function("eth_evm_block", |b| {
+        let factory = alloy_evm::EthEvmFactory::default();
+        b.iter_batched(
+            || (db.clone(), txs.clone()),
+            |(db, txs)| {
+                // The revm EVM inside `EthEvm`, for `transact_one` and `finalize`.
+                let mut evm = factory.create_evm(db, env.clone()).into_inner();
+                for tx in txs {
+                    assert!(evm.transact_one(tx).expect("tx").is_success());
+                }
+                let state = evm.finalize();
+                evm.ctx.journaled_state.database.commit(state);
+                evm
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    for (name, rate) in [("btc_evm", 0u64), ("btc_evm_l1", 1_000)] {
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                // The transactions in `execute_txs`'s input type, made outside the timing
+                // as the other rows' inputs are.
+                || {
+                    let txs: Vec<BlockTx> = txs.iter().cloned().map(BlockTx::User).collect();
+                    (db.clone(), txs)
+                },
+                |(db, txs)| {
+                    let mut evm = BtcEvm::builder(db)
+                        .config(ChainConfig {
+                            chain_id,
+                            ..ChainConfig::default()
+                        })
+                        .l1_fee_model(PerByteL1Fee::new(U256::from(rate)))
+                        .build();
+                    let outcome = evm.execute_txs(block.clone(), txs).expect("block");
+                    assert_eq!(outcome.receipts.len(), TRANSFERS);
+                    evm
+                },
+                BatchSize::LargeInput,
+            )
+        });
+    }
     group.finish();
 }
 
-criterion_group!(benches, execute_block, user_txs);
+/// The database's own share of a block: 200 reads of random funded accounts (as many as the
+/// block's 100 transfers touch) from the same `CacheDB` of N accounts, nothing executed.
+fn db_reads(c: &mut Criterion) {
+    let sizes: &[u64] = if quick() {
+        &[10_000]
+    } else {
+        &[10_000, 1_000_000]
+    };
+    let mut group = c.benchmark_group("db_reads");
+    if quick() {
+        group
+            .sample_size(10)
+            .warm_up_time(Duration::from_millis(200))
+            .measurement_time(Duration::from_secs(1));
+    } else {
+        group
+            .sample_size(30)
+            .warm_up_time(Duration::from_secs(1))
+            .measurement_time(Duration::from_secs(3));
+    }
+    let genesis = Genesis::new(&GenesisConfig::default()).expect("genesis");
+    for &n in sizes {
+        let mut db = state(&genesis, n);
+        let mut picker = Picker(n ^ 0x5eed);
+        group.bench_function(BenchmarkId::from_parameter(n), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let addresses: Vec<Address> = (0..2 * TRANSFERS)
+                        .map(|_| account(picker.next(n)))
+                        .collect();
+                    let start = Instant::now();
+                    for address in addresses {
+                        black_box(revm::Database::basic(&mut db, address).expect("read"));
+                    }
+                    total += start.elapsed();
+                }
+                total
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, execute_block, user_txs, db_reads);
 criterion_main!(benches);

@@ -2,6 +2,12 @@
 //! (`BtcEvmFactory` → EVM over a per-block `State`, `BtcBlockExecutor` with the system calls
 //! as pre-execution, the `State` committed on success and dropped on failure): identical
 //! receipts, logs, fees, rejections, state, and the same failures.
+//!
+//! Both run the same transaction loop and fee hook; what differs is where a block's changes
+//! go (a `State` per block committed per transaction, dropped on failure, against revm's
+//! journal committed once per block, discarded on failure), so this checks the two commit
+//! and rollback paths, and the L1 fee of each transaction under both. `alloy_eth_reference`
+//! checks the loop itself against an independent reference, alloy-evm's `EthEvm`.
 
 mod evm_common;
 

@@ -68,7 +68,7 @@ fn total(evm: &mut BtcEvm<CacheDB<EmptyDB>>) -> U256 {
 #[test]
 fn base_fee_goes_to_base_fee_vault_and_priority_fee_to_the_coinbase() {
     let mut evm = evm_with(U256::from(10u128.pow(18)), 0);
-    assert_eq!(evm.evm().ctx.block.beneficiary, PRIORITY_FEE_VAULT);
+    assert_eq!(evm.evm().ctx().block.beneficiary, PRIORITY_FEE_VAULT);
     let tx = transfer(&mut evm, U256::from(5));
     let out = evm.transact(tx).unwrap();
     assert!(out.result.is_success());
@@ -119,8 +119,8 @@ fn sender_who_cannot_pay_the_l1_fee_makes_the_transaction_invalid() {
             balance,
         }) => {
             assert_eq!(sender, ALICE);
-            assert_eq!(balance, U256::ZERO);
-            assert!(fee > U256::ZERO);
+            assert_eq!(*balance, U256::ZERO);
+            assert!(*fee > U256::ZERO);
         }
         other => panic!("{other:?}"),
     }
@@ -197,6 +197,44 @@ fn compact_encoding_trims_numbers() {
     let mut expected = BOB.to_vec();
     expected.extend_from_slice(&[1 | 4, 0, 2, 1, 2, 1, 1, 1, 1, 0]);
     assert_eq!(diff.compact_encoding(), expected);
+    assert_eq!(diff.compact_len(), expected.len());
+}
+
+fn u256() -> impl Strategy<Value = U256> {
+    prop_oneof![
+        Just(U256::ZERO),
+        any::<u64>().prop_map(U256::from),
+        any::<[u8; 32]>().prop_map(U256::from_be_bytes),
+    ]
+}
+
+proptest! {
+    /// The length the per-byte L1 fee is priced on is the length of the encoding.
+    #[test]
+    fn compact_len_is_the_length_of_the_encoding(
+        accounts in proptest::collection::vec(
+            (
+                any::<[u8; 20]>(),
+                proptest::option::of((any::<u64>(), u256())),
+                proptest::option::of(proptest::collection::vec(any::<u8>(), 0..300)),
+                proptest::collection::vec((u256(), u256()), 0..5),
+            ),
+            0..5,
+        )
+    ) {
+        let diff = StateDiff {
+            accounts: accounts
+                .into_iter()
+                .map(|(address, info, code, storage)| btc_evm_system_contracts::evm::fees::AccountDiff {
+                    address: Address::new(address),
+                    info,
+                    code: code.map(Into::into),
+                    storage,
+                })
+                .collect(),
+        };
+        prop_assert_eq!(diff.compact_len(), diff.compact_encoding().len());
+    }
 }
 
 proptest! {
@@ -250,4 +288,85 @@ fn the_diff_of_a_deployment_holds_the_new_code_and_its_storage() {
         .accounts
         .windows(2)
         .all(|w| w[0].address < w[1].address));
+}
+
+/// What the L1 fee is priced on, told apart by hand: a deployment carries its code; a store
+/// carries the slot it changed; storing the same value again, or only reading a slot, carries
+/// no storage; warming an account (the called contract) carries nothing for it; the fees the
+/// hook routes afterwards are not in the diff.
+#[test]
+fn the_state_diff_holds_exactly_what_the_transaction_changed() {
+    use std::sync::{Arc, Mutex};
+    // `PUSH1 0 CALLDATALOAD PUSH1 0 SSTORE STOP`: stores its calldata word in slot 0.
+    const STORE: &str = "6006600c60003960066000f3600035600055";
+    // `PUSH1 0 SLOAD POP STOP`: reads slot 0.
+    const READ: &str = "6005600c60003960056000f36000545000";
+    let diffs: Arc<Mutex<Vec<StateDiff>>> = Arc::default();
+    let mut evm = evm_with(U256::from(10u128.pow(18)), 0);
+    let seen = Arc::clone(&diffs);
+    evm.set_l1_fee_model(move |diff: &StateDiff| {
+        seen.lock().unwrap().push(diff.clone());
+        U256::from(1)
+    });
+    let send = |evm: &mut BtcEvm<CacheDB<EmptyDB>>, kind: TxKind, data: Vec<u8>| {
+        let mut tx = transfer(evm, U256::ZERO);
+        tx.kind = kind;
+        tx.data = data.into();
+        tx.gas_limit = 200_000;
+        let out = evm.transact(tx).unwrap();
+        assert!(out.result.is_success(), "{out:?}");
+        out.result.created_address()
+    };
+    let store = send(&mut evm, TxKind::Create, hex::decode(STORE).unwrap()).unwrap();
+    let word = |v: u64| U256::from(v).to_be_bytes_vec();
+    send(&mut evm, TxKind::Call(store), word(7));
+    send(&mut evm, TxKind::Call(store), word(7));
+    let read = send(&mut evm, TxKind::Create, hex::decode(READ).unwrap()).unwrap();
+    send(&mut evm, TxKind::Call(read), Vec::new());
+
+    let diffs = diffs.lock().unwrap();
+    assert_eq!(diffs.len(), 5);
+    /// An account of a diff: address, whether nonce/balance changed, whether code was set,
+    /// the changed slots.
+    type Changed = (Address, bool, bool, Vec<(U256, U256)>);
+    let summary: Vec<Vec<Changed>> = diffs
+        .iter()
+        .map(|d| {
+            d.accounts
+                .iter()
+                .map(|a| {
+                    (
+                        a.address,
+                        a.info.is_some(),
+                        a.code.is_some(),
+                        a.storage.clone(),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let alice = (ALICE, true, false, vec![]);
+    // The deployed account: nonce 1 (EIP-161), its code.
+    let mut deployed = vec![alice.clone(), (store, true, true, vec![])];
+    deployed.sort_by_key(|a| a.0);
+    assert_eq!(summary[0], deployed);
+    let mut stored = vec![
+        alice.clone(),
+        (store, false, false, vec![(U256::ZERO, U256::from(7))]),
+    ];
+    stored.sort_by_key(|a| a.0);
+    assert_eq!(summary[1], stored);
+    assert_eq!(summary[2], vec![alice.clone()]);
+    assert_eq!(summary[4], vec![alice]);
+    assert_eq!(
+        diffs[0]
+            .accounts
+            .iter()
+            .find(|a| a.address == store)
+            .unwrap()
+            .code
+            .as_ref()
+            .map(|c| c.to_vec()),
+        Some(hex::decode(STORE).unwrap()[12..].to_vec())
+    );
 }

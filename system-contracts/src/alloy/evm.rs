@@ -5,13 +5,14 @@ use alloc::sync::Arc;
 
 use alloy_evm::precompiles::PrecompilesMap;
 use alloy_evm::{Database, Evm, EvmEnv};
-use revm::context::result::{EVMError, HaltReason, ResultAndState};
+use revm::context::result::{EVMError, ExecutionResult, HaltReason, ResultAndState};
 use revm::context::{BlockEnv, CfgEnv, Context, TxEnv};
 use revm::context_interface::JournalTr;
 use revm::handler::Handler;
 use revm::inspector::InspectorHandler;
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, Bytes};
+use revm::state::EvmState;
 use revm::{Inspector, SystemCallEvm};
 
 use crate::evm::{
@@ -22,6 +23,9 @@ use crate::evm::{
 /// precompiles in a [`PrecompilesMap`], every transaction run through [`FeeHandler`]
 /// (fee routing into the vaults, the L1 fee of [`L1FeeModel`], the system caller's
 /// exemptions), inspector `I` when inspection is on.
+///
+/// [`BtcEvm`](crate::evm::BtcEvm) holds one of these and executes its blocks through the
+/// same block executor as [`BtcBlockExecutor`](super::BtcBlockExecutor).
 pub struct BtcAlloyEvm<DB: Database, I> {
     inner: BtcAlloyRevm<DB, I>,
     inspect: bool,
@@ -60,6 +64,16 @@ impl<DB: Database, I> BtcAlloyEvm<DB, I> {
         self.last_fees
     }
 
+    /// The L1 fee model.
+    pub fn l1_fee_model(&self) -> &Arc<dyn L1FeeModel + Send + Sync> {
+        &self.l1_fee_model
+    }
+
+    /// Replaces the L1 fee model (the rate may change from block to block).
+    pub fn set_l1_fee_model(&mut self, model: Arc<dyn L1FeeModel + Send + Sync>) {
+        self.l1_fee_model = model;
+    }
+
     /// The revm context.
     pub fn ctx(&self) -> &BtcEvmContext<DB> {
         &self.inner.ctx
@@ -74,7 +88,85 @@ impl<DB: Database, I> BtcAlloyEvm<DB, I> {
     pub fn into_inner(self) -> BtcAlloyRevm<DB, I> {
         self.inner
     }
+
+    /// The state database.
+    pub(crate) fn database(&self) -> &DB {
+        &self.inner.ctx.journaled_state.database
+    }
+
+    /// The state database, mutably.
+    pub(crate) fn database_mut(&mut self) -> &mut DB {
+        &mut self.inner.ctx.journaled_state.database
+    }
+
+    /// Room for `n` more accounts in the journal's state (a block about to run in it).
+    pub(crate) fn reserve_accounts(&mut self, n: usize) {
+        self.inner.ctx.journaled_state.inner.state.reserve(n);
+    }
+
+    /// Takes the state revm's journal holds (what the transactions run since the last call
+    /// changed and loaded) and clears the journal.
+    pub(crate) fn take_state(&mut self) -> EvmState {
+        self.inner.ctx.journaled_state.finalize()
+    }
+
+    /// The nonce of `address` as the journal has it, else as the database has it.
+    pub(crate) fn journal_nonce(&mut self, address: Address) -> Result<u64, DB::Error> {
+        let journal = &mut self.inner.ctx.journaled_state;
+        if let Some(account) = journal.inner.state.get(&address) {
+            return Ok(account.info.nonce);
+        }
+        Ok(journal
+            .database
+            .basic(address)?
+            .map(|a| a.nonce)
+            .unwrap_or_default())
+    }
 }
+
+impl<DB, I> BtcAlloyEvm<DB, I>
+where
+    DB: Database,
+    I: Inspector<BtcEvmContext<DB>>,
+{
+    /// Runs `tx` through [`FeeHandler`], the L1 fee priced by `model` (the EVM's own when
+    /// `None`), and leaves its changes in revm's journal, after those of the transactions
+    /// run before it (an invalid transaction leaves nothing). [`Self::last_fees`] is what it
+    /// paid.
+    pub(crate) fn run_in_journal(
+        &mut self,
+        tx: TxEnv,
+        model: Option<&dyn L1FeeModel>,
+    ) -> Result<ExecutionResult, BtcEvmError<DB::Error>> {
+        let BtcAlloyEvm {
+            inner,
+            inspect,
+            l1_fee_model,
+            last_fees,
+        } = self;
+        inner.ctx.tx = tx;
+        // A transaction touches at least its sender, its target, the coinbase and
+        // BaseFeeVault: room for them up front spares the journal's state map a rehash per
+        // transaction (it starts empty after every `take_state`).
+        let state = &mut inner.ctx.journaled_state.inner.state;
+        if state.capacity() < TX_ACCOUNTS {
+            state.reserve(TX_ACCOUNTS - state.len());
+        }
+        let mut handler = FeeHandler::<DB, BtcAlloyRevm<DB, I>>::new(
+            model.unwrap_or_else(|| l1_fee_model.as_ref()),
+        );
+        let result = if *inspect {
+            handler.inspect_run(inner)
+        } else {
+            handler.run(inner)
+        };
+        *last_fees = handler.fees_paid();
+        result
+    }
+}
+
+/// Room the journal's state map gets before a transaction runs.
+const TX_ACCOUNTS: usize = 8;
 
 /// The error of [`Evm::transact_system_call`] (mainnet validity rules) as ours.
 fn to_btc_error<E>(error: EVMError<E>) -> BtcEvmError<E> {
@@ -114,16 +206,8 @@ where
     }
 
     fn transact_raw(&mut self, tx: TxEnv) -> Result<ResultAndState<HaltReason>, Self::Error> {
-        self.inner.ctx.tx = tx;
-        let model = Arc::clone(&self.l1_fee_model);
-        let mut handler = FeeHandler::<DB, BtcAlloyRevm<DB, I>>::new(model.as_ref());
-        let result = if self.inspect {
-            handler.inspect_run(&mut self.inner)
-        } else {
-            handler.run(&mut self.inner)
-        };
-        self.last_fees = handler.fees_paid();
-        let state = self.inner.ctx.journaled_state.finalize();
+        let result = self.run_in_journal(tx, None);
+        let state = self.take_state();
         result.map(|result| ResultAndState::new(result, state))
     }
 

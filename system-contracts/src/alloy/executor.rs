@@ -17,7 +17,7 @@ use revm::Inspector;
 use super::{BtcAlloyEvm, BtcEvmFactory};
 use crate::evm::rules::{BlockRules, UserTxCheck};
 use crate::evm::{
-    BtcEvmContext, BtcEvmError, FeesPaid, L2BlockError, Receipt, SystemCall, TxOutcome,
+    BlockOutcome, BtcEvmContext, FeesPaid, L2BlockError, Receipt, SystemCall, TxOutcome,
 };
 use btc_evm_bindings::SYSTEM_CALLER;
 
@@ -55,11 +55,167 @@ impl TxResult for BtcTxResult {
     }
 }
 
+/// Where the changes of a block's transactions go while it is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CommitMode {
+    /// Each transaction's changes are committed to the database once it is included (what
+    /// alloy-evm's executors do; a node's `State<DB>` of a failed block is dropped).
+    EachTx,
+    /// The block's changes stay in revm's journal, to be committed to the database in one
+    /// commit at the end of the block or dropped if the block fails
+    /// ([`BtcEvm`](crate::evm::BtcEvm)).
+    InJournal,
+}
+
+/// A user transaction run by [`BlockCore::run_user`], not yet included.
+#[derive(Debug)]
+pub(crate) struct UserRun {
+    result: revm::context::result::ExecutionResult,
+    /// Its state ([`CommitMode::EachTx`]); empty in [`CommitMode::InJournal`], where the
+    /// changes are in the journal.
+    state: revm::state::EvmState,
+    fees: FeesPaid,
+    caller: Address,
+    index: usize,
+}
+
+/// The one transaction loop of a btc-evm block, behind both [`BtcBlockExecutor`] and
+/// [`BtcEvm`](crate::evm::BtcEvm): every system call and user transaction of a block goes
+/// through it, against the block rules ([`BlockRules`]), on an EVM of [`BtcEvmFactory`]
+/// (whose fee hook prices and routes the fees).
+#[derive(Debug)]
+pub(crate) struct BlockCore {
+    rules: BlockRules,
+    next_index: usize,
+    mode: CommitMode,
+}
+
+impl BlockCore {
+    /// A block with gas limit `gas_limit`.
+    pub(crate) fn new(gas_limit: u64, mode: CommitMode) -> Self {
+        BlockCore {
+            rules: BlockRules::new(gas_limit),
+            next_index: 0,
+            mode,
+        }
+    }
+
+    /// Room for `n` more receipts.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.rules.reserve(n);
+    }
+
+    /// The block rules.
+    pub(crate) fn rules(&self) -> &BlockRules {
+        &self.rules
+    }
+
+    /// The outcome.
+    pub(crate) fn into_outcome(self) -> BlockOutcome {
+        self.rules.into_outcome()
+    }
+
+    /// Runs the system call `call` (the next transaction of the block); a failure fails the
+    /// block.
+    pub(crate) fn system_call<DB, I>(
+        &mut self,
+        evm: &mut BtcAlloyEvm<DB, I>,
+        call: &SystemCall,
+    ) -> Result<(), L2BlockError<DB::Error>>
+    where
+        DB: Database + DatabaseCommit,
+        I: Inspector<BtcEvmContext<DB>>,
+    {
+        let index = self.next_index;
+        self.next_index += 1;
+        self.rules.check_system(index, call)?;
+        let nonce = evm
+            .journal_nonce(SYSTEM_CALLER)
+            .map_err(L2BlockError::Database)?;
+        let tx = call.tx_env(nonce, evm.ctx().cfg.chain_id);
+        let run = evm.run_in_journal(tx, None);
+        if self.mode == CommitMode::EachTx {
+            let state = evm.take_state();
+            if run.is_ok() {
+                evm.database_mut().commit(state);
+            }
+        }
+        let run = run.map(|result| TxOutcome {
+            result,
+            fees: evm.last_fees(),
+        });
+        self.rules.system_result(index, call, run)
+    }
+
+    /// Runs the user transaction `tx` (the next transaction of the block) without including
+    /// it: `Ok(None)` if the block rules leave it out (invalid, or its gas limit exceeds
+    /// what the block has left; it is then in the outcome's `rejected`), the block rules'
+    /// error if it fails the block.
+    pub(crate) fn run_user<DB, I>(
+        &mut self,
+        evm: &mut BtcAlloyEvm<DB, I>,
+        tx: TxEnv,
+    ) -> Result<Option<UserRun>, L2BlockError<DB::Error>>
+    where
+        DB: Database,
+        I: Inspector<BtcEvmContext<DB>>,
+    {
+        let index = self.next_index;
+        self.next_index += 1;
+        if let UserTxCheck::GasExhausted = self.rules.check_user(index, &tx)? {
+            return Ok(None);
+        }
+        let caller = tx.caller;
+        let run = evm.run_in_journal(tx, None);
+        let state = match self.mode {
+            CommitMode::EachTx => evm.take_state(),
+            CommitMode::InJournal => Default::default(),
+        };
+        match run {
+            Ok(result) => Ok(Some(UserRun {
+                result,
+                state,
+                fees: evm.last_fees(),
+                caller,
+                index,
+            })),
+            Err(error) => {
+                self.rules.user_result(index, caller, Err(error))?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Includes a user transaction run by [`Self::run_user`]: commits its state
+    /// ([`CommitMode::EachTx`]) and records its receipt; the gas it used.
+    pub(crate) fn include_user<DB>(&mut self, db: &mut DB, run: UserRun) -> u64
+    where
+        DB: DatabaseCommit,
+    {
+        let UserRun {
+            result,
+            state,
+            fees,
+            caller,
+            index,
+        } = run;
+        let gas = result.tx_gas_used();
+        if self.mode == CommitMode::EachTx {
+            db.commit(state);
+        }
+        // An included transaction is always recorded.
+        let _ = self
+            .rules
+            .user_result::<()>(index, caller, Ok(TxOutcome { result, fees }));
+        gas
+    }
+}
+
 /// alloy-evm's [`BlockExecutor`] for a btc-evm chain, over the EVM of a [`BtcEvmFactory`].
 ///
 /// [`apply_pre_execution_changes`](BlockExecutor::apply_pre_execution_changes) runs the
 /// block's system calls ([`BtcExecutionCtx`]) from the system caller; the user transactions
-/// follow. The rules are [`BtcEvm`](crate::evm::BtcEvm)'s (one implementation drives both):
+/// follow. The rules are [`BtcEvm`](crate::evm::BtcEvm)'s (one transaction loop drives both):
 /// a failing system call fails the block; a user transaction from the system caller fails
 /// the block; an invalid user transaction, or one whose gas limit exceeds the gas the block
 /// has left, is an error of that transaction (a block builder leaves it out and goes on).
@@ -68,15 +224,14 @@ impl TxResult for BtcTxResult {
 pub struct BtcBlockExecutor<'a, DB: Database, I> {
     evm: BtcAlloyEvm<DB, I>,
     ctx: BtcExecutionCtx<'a>,
-    rules: BlockRules,
-    next_index: usize,
+    core: BlockCore,
 }
 
 impl<DB: Database, I> core::fmt::Debug for BtcBlockExecutor<'_, DB, I> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("BtcBlockExecutor")
             .field("system_calls", &self.ctx.system_calls.len())
-            .field("next_index", &self.next_index)
+            .field("next_index", &self.core.next_index)
             .finish_non_exhaustive()
     }
 }
@@ -106,41 +261,18 @@ where
         BtcBlockExecutor {
             evm,
             ctx,
-            rules: BlockRules::new(gas_limit),
-            next_index: 0,
+            core: BlockCore::new(gas_limit, CommitMode::EachTx),
         }
-    }
-
-    /// Runs `tx` and commits it; the fees it paid.
-    fn run_and_commit(&mut self, tx: TxEnv) -> Result<TxOutcome, BtcEvmError<DB::Error>> {
-        let ResultAndState { result, state } = self.evm.transact_raw(tx)?;
-        self.evm.db_mut().commit(state);
-        Ok(TxOutcome {
-            result,
-            fees: self.evm.last_fees(),
-        })
     }
 
     /// The system calls, with the block rules' errors.
     pub fn apply_system_calls(&mut self) -> Result<(), L2BlockError<DB::Error>> {
         let calls = core::mem::take(&mut self.ctx.system_calls);
-        for call in calls.iter() {
-            let index = self.next_index;
-            self.rules.check_system(index, call)?;
-            let nonce = self
-                .evm
-                .db_mut()
-                .basic(SYSTEM_CALLER)
-                .map_err(L2BlockError::Database)?
-                .map(|a| a.nonce)
-                .unwrap_or_default();
-            let tx = call.tx_env(nonce, self.evm.chain_id());
-            let run = self.run_and_commit(tx);
-            self.rules.system_result(index, call, run)?;
-            self.next_index += 1;
-        }
+        let result = calls
+            .iter()
+            .try_for_each(|call| self.core.system_call(&mut self.evm, call));
         self.ctx.system_calls = calls;
-        Ok(())
+        result
     }
 
     /// Runs the user transaction `tx` without committing it: `Ok(None)` if the block
@@ -150,24 +282,15 @@ where
         &mut self,
         tx: TxEnv,
     ) -> Result<Option<BtcTxResult>, L2BlockError<DB::Error>> {
-        let index = self.next_index;
-        self.next_index += 1;
-        if let UserTxCheck::GasExhausted = self.rules.check_user(index, &tx)? {
-            return Ok(None);
-        }
-        let caller = tx.caller;
-        match self.evm.transact_raw(tx) {
-            Ok(result) => Ok(Some(BtcTxResult {
-                result,
-                fees: self.evm.last_fees(),
-                caller,
-                index,
-            })),
-            Err(error) => {
-                self.rules.user_result(index, caller, Err(error))?;
-                Ok(None)
-            }
-        }
+        Ok(self
+            .core
+            .run_user(&mut self.evm, tx)?
+            .map(|run| BtcTxResult {
+                result: ResultAndState::new(run.result, run.state),
+                fees: run.fees,
+                caller: run.caller,
+                index: run.index,
+            }))
     }
 
     /// Commits a user transaction run by [`run_user_tx`](Self::run_user_tx).
@@ -178,24 +301,25 @@ where
             caller,
             index,
         } = output;
-        let gas = result.tx_gas_used();
-        self.evm.db_mut().commit(state);
-        // An included transaction is always recorded.
-        let _ = self
-            .rules
-            .user_result::<DB::Error>(index, caller, Ok(TxOutcome { result, fees }));
-        GasOutput::new(gas)
+        let run = UserRun {
+            result,
+            state,
+            fees,
+            caller,
+            index,
+        };
+        GasOutput::new(self.core.include_user(self.evm.db_mut(), run))
     }
 
     /// The outcome so far: receipts, rejected transactions, gas and fees, as
     /// [`BtcEvm::execute_block`](crate::evm::BtcEvm::execute_block) reports them.
-    pub fn outcome(&self) -> &crate::evm::BlockOutcome {
-        self.rules.outcome()
+    pub fn outcome(&self) -> &BlockOutcome {
+        self.core.rules().outcome()
     }
 
     /// Ends the block: the EVM and the outcome.
-    pub fn finish_outcome(self) -> (BtcAlloyEvm<DB, I>, crate::evm::BlockOutcome) {
-        (self.evm, self.rules.into_outcome())
+    pub fn finish_outcome(self) -> (BtcAlloyEvm<DB, I>, BlockOutcome) {
+        (self.evm, self.core.into_outcome())
     }
 }
 
@@ -220,12 +344,12 @@ where
         let (tx_env, recovered) = tx.into_parts();
         let hash = *recovered.tx().tx_hash();
         let gas_limit = tx_env.gas_limit;
-        let available = self.rules.gas_left();
-        let rejected_before = self.rules.outcome().rejected.len();
+        let available = self.core.rules().gas_left();
+        let rejected_before = self.core.rules().outcome().rejected.len();
         match self.run_user_tx(tx_env) {
             Ok(Some(result)) => Ok(result),
             Ok(None) => {
-                let rejected = self.rules.outcome().rejected.get(rejected_before);
+                let rejected = self.core.rules().outcome().rejected.get(rejected_before);
                 match rejected.map(|r| &r.reason) {
                     Some(crate::evm::RejectReason::Invalid(error)) => {
                         Err(BlockValidationError::InvalidTx {
@@ -273,7 +397,7 @@ where
     }
 
     fn receipts(&self) -> &[Receipt] {
-        &self.rules.outcome().receipts
+        &self.core.rules().outcome().receipts
     }
 }
 

@@ -2,13 +2,15 @@
 
 use alloc::borrow::Cow;
 use alloc::sync::Arc;
+use std::sync::OnceLock;
 
 use alloy_evm::precompiles::PrecompilesMap;
 use alloy_evm::{Database, EvmEnv, EvmFactory};
-use btc_evm_precompiles::{BtcEvmPrecompiles, PrecompileConfig};
+use btc_evm_precompiles::{BtcEvmPrecompiles, P256Schedule, PrecompileConfig};
 use revm::context::result::HaltReason;
 use revm::context::{BlockEnv, DBErrorMarker, TxEnv};
 use revm::inspector::NoOpInspector;
+use revm::precompile::{PrecompileSpecId, Precompiles};
 use revm::primitives::hardfork::SpecId;
 use revm::{Context, Inspector, MainBuilder, MainContext};
 
@@ -90,6 +92,12 @@ impl BtcEvmFactory {
         self
     }
 
+    /// Sets the L1 fee model, shared.
+    pub fn with_l1_fee_model_arc(mut self, model: Arc<dyn L1FeeModel + Send + Sync>) -> Self {
+        self.l1_fee_model = model;
+        self
+    }
+
     /// The precompile configuration.
     pub fn precompile_config(&self) -> PrecompileConfig {
         self.precompiles
@@ -100,13 +108,22 @@ impl BtcEvmFactory {
         &self.l1_fee_model
     }
 
-    /// Our precompiles for `spec`, as a [`PrecompilesMap`].
+    /// Our precompiles for `spec`, as a [`PrecompilesMap`] over a shared static set (built
+    /// once per precompile spec and configuration, as alloy-evm does for Ethereum's), so
+    /// that creating an EVM copies no table.
     pub fn precompiles_for(&self, spec: SpecId) -> PrecompilesMap {
-        let set = BtcEvmPrecompiles::new(spec, self.precompiles);
-        PrecompilesMap::new(Cow::Owned(set.precompiles().clone()))
+        match static_precompiles(spec, self.precompiles) {
+            Some(set) => PrecompilesMap::from_static(set),
+            None => PrecompilesMap::new(Cow::Owned(
+                BtcEvmPrecompiles::new(spec, self.precompiles)
+                    .precompiles()
+                    .clone(),
+            )),
+        }
     }
 
-    fn build<DB: Database, I: Inspector<BtcEvmContext<DB>>>(
+    /// The EVM over `db` in `input`, inspected by `inspector` if `inspect`.
+    pub(crate) fn build<DB: Database, I: Inspector<BtcEvmContext<DB>>>(
         &self,
         db: DB,
         input: EvmEnv,
@@ -122,6 +139,39 @@ impl BtcEvmFactory {
             .with_precompiles(NativePrecompiles::new(precompiles, self.contracts));
         BtcAlloyEvm::new(inner, inspect, Arc::clone(&self.l1_fee_model))
     }
+}
+
+/// Every precompile spec revm knows, in order.
+const PRECOMPILE_SPECS: [PrecompileSpecId; 7] = [
+    PrecompileSpecId::HOMESTEAD,
+    PrecompileSpecId::BYZANTIUM,
+    PrecompileSpecId::ISTANBUL,
+    PrecompileSpecId::BERLIN,
+    PrecompileSpecId::CANCUN,
+    PrecompileSpecId::PRAGUE,
+    PrecompileSpecId::OSAKA,
+];
+
+/// One set per precompile spec, P256VERIFY schedule and KZG choice.
+type PrecompileTable = [[[OnceLock<Precompiles>; 2]; 2]; PRECOMPILE_SPECS.len()];
+
+/// Our precompile set for `spec` and `config`, built on first use and shared by every EVM
+/// after it (the set depends on the spec only through its [`PrecompileSpecId`]); `None` for
+/// a precompile spec this table does not list.
+fn static_precompiles(spec: SpecId, config: PrecompileConfig) -> Option<&'static Precompiles> {
+    static TABLE: PrecompileTable =
+        [const { [const { [const { OnceLock::new() }; 2] }; 2] }; PRECOMPILE_SPECS.len()];
+    let precompile_spec = PrecompileSpecId::from_spec_id(spec);
+    let row = PRECOMPILE_SPECS
+        .iter()
+        .position(|s| *s == precompile_spec)?;
+    let schedule = match config.p256_schedule {
+        P256Schedule::Rip7212 => 0,
+        P256Schedule::Eip7951 => 1,
+    };
+    let kzg = usize::from(config.kzg_point_evaluation);
+    let cell = TABLE.get(row)?.get(schedule)?.get(kzg)?;
+    Some(cell.get_or_init(|| BtcEvmPrecompiles::new(spec, config).precompiles().clone()))
 }
 
 impl EvmFactory for BtcEvmFactory {

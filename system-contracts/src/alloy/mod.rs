@@ -13,7 +13,7 @@
 //!   drive both).
 
 mod evm;
-mod executor;
+pub(crate) mod executor;
 mod factory;
 
 pub use evm::BtcAlloyEvm;

@@ -1,36 +1,100 @@
-//! [`BtcEvm`]: a ready revm 43 EVM for a btc-evm chain (`DESIGN.md` §system-contracts,
-//! "`BtcEvm` builder") — [`BtcEvmPrecompiles`] installed, fees routed by [`FeeHandler`],
-//! state from a genesis database — and the block executor that runs the system
+//! [`BtcEvm`]: a ready EVM for a btc-evm chain (`DESIGN.md` §system-contracts, "`BtcEvm`
+//! builder") — state from a genesis database, the block executor running the system
 //! transactions of `spec/system-contracts.md` §System transactions before the user
 //! transactions.
+//!
+//! It is a convenience over the alloy-evm pieces, not a second implementation: it holds the
+//! EVM [`BtcEvmFactory`](crate::alloy::BtcEvmFactory) builds (our precompiles, the fee hook)
+//! and executes blocks through the transaction loop behind
+//! [`BtcBlockExecutor`](crate::alloy::BtcBlockExecutor), keeping a block in revm's journal
+//! until it is committed in one go.
 
-use alloc::boxed::Box;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
+use revm::bytecode::Bytecode;
 use revm::context::result::{EVMError, ExecutionResult};
 use revm::context::{BlockEnv, TxEnv};
 use revm::context_interface::block::BlobExcessGasAndPrice;
-use revm::context_interface::JournalTr;
 use revm::database::{CacheDB, EmptyDB};
 use revm::database_interface::{Database, DatabaseCommit};
-use revm::handler::Handler;
-use revm::primitives::{Address, Bytes, B256, U256};
+use revm::inspector::NoOpInspector;
+use revm::primitives::{Address, AddressMap, Bytes, StorageKey, StorageValue, B256, U256};
+use revm::state::{Account, AccountId, AccountInfo};
 
 use super::config::{BtcEvmBuilder, ChainConfig};
 use super::error::L2BlockError;
-use super::fees::{BtcEvmError, BtcEvmInner, FeeHandler, FeesPaid, L1FeeModel, PerByteL1Fee};
+use super::fees::{BtcEvmError, L1FeeModel, PerByteL1Fee};
 use super::receipt::{BlockOutcome, BlockTx, TxOutcome};
-use super::rules::{BlockRules, UserTxCheck};
 use super::system_tx::{build_system_calls, LightClientState, SystemInputs};
-use btc_evm_bindings::{LIGHT_CLIENT, SYSTEM_CALLER};
+use crate::alloy::executor::{BlockCore, CommitMode};
+use crate::alloy::BtcAlloyEvm;
+use btc_evm_bindings::LIGHT_CLIENT;
 
 use crate::genesis::Genesis;
 
-/// A revm 43 EVM for a btc-evm chain, with its block executor.
+/// Any revm database as alloy-evm's `Database` (which also asks for `Debug`), so that
+/// [`BtcEvm`] runs the factory's EVM over any database, as before; every call goes straight
+/// to the wrapped database.
+pub struct AnyDb<DB>(pub DB);
+
+impl<DB> core::fmt::Debug for AnyDb<DB> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("AnyDb")
+    }
+}
+
+impl<DB: Database> Database for AnyDb<DB> {
+    type Error = DB::Error;
+
+    #[inline]
+    fn basic(&mut self, address: Address) -> Result<Option<AccountInfo>, DB::Error> {
+        self.0.basic(address)
+    }
+
+    #[inline]
+    fn code_by_hash(&mut self, code_hash: B256) -> Result<Bytecode, DB::Error> {
+        self.0.code_by_hash(code_hash)
+    }
+
+    #[inline]
+    fn storage(&mut self, address: Address, index: StorageKey) -> Result<StorageValue, DB::Error> {
+        self.0.storage(address, index)
+    }
+
+    #[inline]
+    fn storage_by_account_id(
+        &mut self,
+        address: Address,
+        account_id: AccountId,
+        storage_key: StorageKey,
+    ) -> Result<StorageValue, DB::Error> {
+        self.0
+            .storage_by_account_id(address, account_id, storage_key)
+    }
+
+    #[inline]
+    fn block_hash(&mut self, number: u64) -> Result<B256, DB::Error> {
+        self.0.block_hash(number)
+    }
+}
+
+impl<DB: DatabaseCommit> DatabaseCommit for AnyDb<DB> {
+    #[inline]
+    fn commit(&mut self, changes: AddressMap<Account>) {
+        self.0.commit(changes)
+    }
+
+    #[inline]
+    fn commit_iter(&mut self, changes: &mut dyn Iterator<Item = (Address, Account)>) {
+        self.0.commit_iter(changes)
+    }
+}
+
+/// A ready EVM for a btc-evm chain, with its block executor.
 pub struct BtcEvm<DB: Database> {
-    pub(super) evm: BtcEvmInner<DB>,
+    pub(super) evm: BtcAlloyEvm<AnyDb<DB>, NoOpInspector>,
     pub(super) config: ChainConfig,
-    pub(super) l1_fee_model: Box<dyn L1FeeModel>,
     pub(super) bridge_init: Option<super::system_tx::BridgeInit>,
 }
 
@@ -58,29 +122,29 @@ impl<DB: Database + DatabaseCommit> BtcEvm<DB> {
         &self.config
     }
 
-    /// The underlying revm EVM.
-    pub fn evm(&self) -> &BtcEvmInner<DB> {
+    /// The EVM of [`BtcEvmFactory`](crate::alloy::BtcEvmFactory) it runs on.
+    pub fn evm(&self) -> &BtcAlloyEvm<AnyDb<DB>, NoOpInspector> {
         &self.evm
     }
 
-    /// The underlying revm EVM, mutably.
-    pub fn evm_mut(&mut self) -> &mut BtcEvmInner<DB> {
+    /// The EVM it runs on, mutably.
+    pub fn evm_mut(&mut self) -> &mut BtcAlloyEvm<AnyDb<DB>, NoOpInspector> {
         &mut self.evm
     }
 
     /// The state database.
     pub fn db(&self) -> &DB {
-        &self.evm.ctx.journaled_state.database
+        &self.evm.database().0
     }
 
     /// The state database, mutably.
     pub fn db_mut(&mut self) -> &mut DB {
-        &mut self.evm.ctx.journaled_state.database
+        &mut self.evm.database_mut().0
     }
 
     /// Replaces the L1 fee model (the rate may change from block to block).
-    pub fn set_l1_fee_model(&mut self, model: impl L1FeeModel + 'static) {
-        self.l1_fee_model = Box::new(model);
+    pub fn set_l1_fee_model(&mut self, model: impl L1FeeModel + Send + Sync + 'static) {
+        self.evm.set_l1_fee_model(Arc::new(model));
     }
 
     /// A block environment for this chain: the configured coinbase and gas limit,
@@ -103,37 +167,25 @@ impl<DB: Database + DatabaseCommit> BtcEvm<DB> {
     /// one.
     pub fn set_block(&mut self, mut block: BlockEnv) {
         block.beneficiary = self.config.coinbase;
-        self.evm.ctx.block = block;
-    }
-
-    fn run(
-        &mut self,
-        tx: TxEnv,
-        l1_fee_model: &dyn L1FeeModel,
-    ) -> (Result<ExecutionResult, BtcEvmError<DB::Error>>, FeesPaid) {
-        self.evm.ctx.tx = tx;
-        let mut handler = FeeHandler::<DB>::new(l1_fee_model);
-        let result = handler.run(&mut self.evm);
-        (result, handler.fees_paid())
+        self.evm.ctx_mut().block = block;
     }
 
     /// Runs `tx` and commits its changes.
     pub fn transact(&mut self, tx: TxEnv) -> Result<TxOutcome, BtcEvmError<DB::Error>> {
-        let model = core::mem::replace(&mut self.l1_fee_model, Box::new(PerByteL1Fee::default()));
-        let (result, fees) = self.run(tx, model.as_ref());
-        self.l1_fee_model = model;
-        let state = self.evm.ctx.journaled_state.finalize();
+        let result = self.evm.run_in_journal(tx, None);
+        let state = self.evm.take_state();
         let result = result?;
         self.db_mut().commit(state);
-        Ok(TxOutcome { result, fees })
+        Ok(TxOutcome {
+            result,
+            fees: self.evm.last_fees(),
+        })
     }
 
     /// Runs `tx` without committing anything (an `eth_call`).
     pub fn call(&mut self, tx: TxEnv) -> Result<ExecutionResult, BtcEvmError<DB::Error>> {
-        let model = core::mem::replace(&mut self.l1_fee_model, Box::new(PerByteL1Fee::default()));
-        let (result, _) = self.run(tx, model.as_ref());
-        self.l1_fee_model = model;
-        let _ = self.evm.ctx.journaled_state.finalize();
+        let result = self.evm.run_in_journal(tx, None);
+        let _ = self.evm.take_state();
         result
     }
 
@@ -146,7 +198,7 @@ impl<DB: Database + DatabaseCommit> BtcEvm<DB> {
         data: Bytes,
     ) -> Result<ExecutionResult, BtcEvmError<DB::Error>> {
         let nonce = self.nonce(from).map_err(EVMError::Database)?;
-        let basefee = core::mem::take(&mut self.evm.ctx.block.basefee);
+        let basefee = core::mem::take(&mut self.evm.ctx_mut().block.basefee);
         let tx = TxEnv {
             caller: from,
             kind: revm::primitives::TxKind::Call(to),
@@ -156,9 +208,11 @@ impl<DB: Database + DatabaseCommit> BtcEvm<DB> {
             chain_id: Some(self.config.chain_id),
             ..TxEnv::default()
         };
-        let (result, _) = self.run(tx, &PerByteL1Fee::new(U256::ZERO));
-        let _ = self.evm.ctx.journaled_state.finalize();
-        self.evm.ctx.block.basefee = basefee;
+        let result = self
+            .evm
+            .run_in_journal(tx, Some(&PerByteL1Fee::new(U256::ZERO)));
+        let _ = self.evm.take_state();
+        self.evm.ctx_mut().block.basefee = basefee;
         result
     }
 
@@ -226,62 +280,24 @@ impl<DB: Database + DatabaseCommit> BtcEvm<DB> {
     ) -> Result<BlockOutcome, L2BlockError<DB::Error>> {
         // The block runs in revm's journal and reaches the database in one commit at its
         // end; a rejected block is undone by dropping the journal's state.
-        let _ = self.evm.ctx.journaled_state.finalize();
-        let result = self.execute_txs_inner(block, txs);
-        let state = self.evm.ctx.journaled_state.finalize();
-        if result.is_ok() {
-            self.db_mut().commit(state);
-        }
-        result
-    }
-
-    /// Runs `tx` inside the block being built: its changes stay in the journal.
-    fn transact_in_block(&mut self, tx: TxEnv) -> Result<TxOutcome, BtcEvmError<DB::Error>> {
-        let model = core::mem::replace(&mut self.l1_fee_model, Box::new(PerByteL1Fee::default()));
-        let (result, fees) = self.run(tx, model.as_ref());
-        self.l1_fee_model = model;
-        Ok(TxOutcome {
-            result: result?,
-            fees,
-        })
-    }
-
-    /// The nonce of `address` as the block being built left it.
-    fn block_nonce(&mut self, address: Address) -> Result<u64, DB::Error> {
-        match self.evm.ctx.journaled_state.inner.state.get(&address) {
-            Some(account) => Ok(account.info.nonce),
-            None => self.nonce(address),
-        }
-    }
-
-    fn execute_txs_inner(
-        &mut self,
-        block: BlockEnv,
-        txs: Vec<BlockTx>,
-    ) -> Result<BlockOutcome, L2BlockError<DB::Error>> {
+        let _ = self.evm.take_state();
         self.set_block(block);
-        let mut rules = BlockRules::new(self.evm.ctx.block.gas_limit);
-        for (index, tx) in txs.into_iter().enumerate() {
-            match tx {
-                BlockTx::System(call) => {
-                    rules.check_system(index, &call)?;
-                    let nonce = self
-                        .block_nonce(SYSTEM_CALLER)
-                        .map_err(L2BlockError::Database)?;
-                    let tx = call.tx_env(nonce, self.config.chain_id);
-                    let run = self.transact_in_block(tx);
-                    rules.system_result(index, &call, run)?;
+        let mut core = BlockCore::new(self.evm.ctx().block.gas_limit, CommitMode::InJournal);
+        core.reserve(txs.len());
+        // The block's accounts accumulate in the journal: about two per transaction.
+        self.evm.reserve_accounts(2 * txs.len() + 16);
+        let result = txs.into_iter().try_for_each(|tx| match tx {
+            BlockTx::System(call) => core.system_call(&mut self.evm, &call),
+            BlockTx::User(tx) => {
+                if let Some(run) = core.run_user(&mut self.evm, tx)? {
+                    core.include_user(self.evm.database_mut(), run);
                 }
-                BlockTx::User(tx) => {
-                    if let UserTxCheck::GasExhausted = rules.check_user(index, &tx)? {
-                        continue;
-                    }
-                    let caller = tx.caller;
-                    let run = self.transact_in_block(tx);
-                    rules.user_result(index, caller, run)?;
-                }
+                Ok(())
             }
-        }
-        Ok(rules.into_outcome())
+        });
+        let state = self.evm.take_state();
+        result?;
+        self.db_mut().commit(state);
+        Ok(core.into_outcome())
     }
 }

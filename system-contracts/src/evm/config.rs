@@ -1,18 +1,21 @@
 //! Chain settings and the builder of a [`BtcEvm`].
 
-use alloc::boxed::Box;
+use alloc::sync::Arc;
 
-use btc_evm_precompiles::{BtcEvmPrecompiles, PrecompileConfig};
-use revm::context::{CfgEnv, Context};
+use alloy_evm::EvmEnv;
+use btc_evm_precompiles::PrecompileConfig;
+use revm::context::{BlockEnv, CfgEnv};
 use revm::database_interface::{Database, DatabaseCommit};
+use revm::inspector::NoOpInspector;
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::Address;
-use revm::MainBuilder;
 
+use super::btc_evm::AnyDb;
 use super::fees::{L1FeeModel, PerByteL1Fee};
 use super::system_tx::BridgeInit;
 use super::BtcEvm;
-use crate::native::{ContractMode, NativePrecompiles};
+use crate::alloy::BtcEvmFactory;
+use crate::native::ContractMode;
 use btc_evm_bindings::PRIORITY_FEE_VAULT;
 
 pub use crate::genesis::{DEFAULT_CHAIN_ID, DEFAULT_GAS_LIMIT as DEFAULT_BLOCK_GAS_LIMIT};
@@ -60,7 +63,7 @@ impl Default for ChainConfig {
 pub struct BtcEvmBuilder<DB> {
     db: DB,
     config: ChainConfig,
-    l1_fee_model: Box<dyn L1FeeModel>,
+    l1_fee_model: Arc<dyn L1FeeModel + Send + Sync>,
     bridge_init: Option<BridgeInit>,
 }
 
@@ -70,7 +73,7 @@ impl<DB: Database + DatabaseCommit> BtcEvmBuilder<DB> {
         BtcEvmBuilder {
             db,
             config: ChainConfig::default(),
-            l1_fee_model: Box::new(PerByteL1Fee::default()),
+            l1_fee_model: Arc::new(PerByteL1Fee::default()),
             bridge_init: None,
         }
     }
@@ -89,8 +92,8 @@ impl<DB: Database + DatabaseCommit> BtcEvmBuilder<DB> {
     }
 
     /// Sets the L1 fee model (default: [`PerByteL1Fee`] at zero wei per byte).
-    pub fn l1_fee_model(mut self, model: impl L1FeeModel + 'static) -> Self {
-        self.l1_fee_model = Box::new(model);
+    pub fn l1_fee_model(mut self, model: impl L1FeeModel + Send + Sync + 'static) -> Self {
+        self.l1_fee_model = Arc::new(model);
         self
     }
 
@@ -100,19 +103,28 @@ impl<DB: Database + DatabaseCommit> BtcEvmBuilder<DB> {
         self
     }
 
-    /// The EVM.
+    /// The factory whose EVMs this chain runs on: its precompiles, contract mode and L1
+    /// fee model.
+    pub fn factory(&self) -> BtcEvmFactory {
+        BtcEvmFactory::new(self.config.precompiles)
+            .with_contracts(self.config.contracts)
+            .with_l1_fee_model_arc(Arc::clone(&self.l1_fee_model))
+    }
+
+    /// The EVM: the one [`BtcEvmFactory`] builds for this configuration, over `db`.
     pub fn build(self) -> BtcEvm<DB> {
-        let mut cfg = CfgEnv::new_with_spec(self.config.spec);
-        cfg.chain_id = self.config.chain_id;
-        let ctx = Context::new(self.db, self.config.spec).with_cfg(cfg);
-        let evm = ctx.build_mainnet().with_precompiles(NativePrecompiles::new(
-            BtcEvmPrecompiles::new(self.config.spec, self.config.precompiles),
-            self.config.contracts,
-        ));
+        let mut cfg_env = CfgEnv::new_with_spec(self.config.spec);
+        cfg_env.chain_id = self.config.chain_id;
+        let env = EvmEnv {
+            cfg_env,
+            block_env: BlockEnv::default(),
+        };
+        let evm = self
+            .factory()
+            .build(AnyDb(self.db), env, NoOpInspector {}, false);
         let mut btc_evm = BtcEvm {
             evm,
             config: self.config,
-            l1_fee_model: self.l1_fee_model,
             bridge_init: self.bridge_init,
         };
         btc_evm.set_block(btc_evm.block_env(1, 0, 0));

@@ -23,10 +23,10 @@
 use core::cell::Cell;
 use core::marker::PhantomData;
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use alloy_evm::precompiles::PrecompilesMap;
-use btc_evm_precompiles::BtcEvmPrecompiles;
 use revm::context::result::{EVMError, HaltReason, InvalidTransaction};
 use revm::context::{BlockEnv, CfgEnv, Context, Evm, Journal, TxEnv};
 use revm::context_interface::journaled_state::account::JournaledAccountTr;
@@ -40,23 +40,13 @@ use revm::inspector::InspectorHandler;
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, Bytes, KECCAK_EMPTY, U256};
-use revm::state::{Account, AccountInfo, EvmState};
+use revm::state::{Account, EvmState};
 use revm::Inspector;
 
 use btc_evm_bindings::{BASE_FEE_VAULT, L1_FEE_VAULT, SYSTEM_CALLER};
 
 /// The revm context of a btc-evm chain.
 pub type BtcEvmContext<DB> = Context<BlockEnv, TxEnv, CfgEnv, DB, Journal<DB>, ()>;
-
-/// The revm EVM of a btc-evm chain: mainnet instructions and frames, [`BtcEvmPrecompiles`]
-/// (plus the native system contracts in [`ContractMode::Native`](crate::native::ContractMode)).
-pub type BtcEvmInner<DB> = Evm<
-    BtcEvmContext<DB>,
-    (),
-    EthInstructions<EthInterpreter, BtcEvmContext<DB>>,
-    crate::native::NativePrecompiles<BtcEvmPrecompiles>,
-    EthFrame<EthInterpreter>,
->;
 
 /// The revm EVM inside [`BtcAlloyEvm`](crate::alloy::BtcAlloyEvm): mainnet instructions
 /// and frames, our precompiles in alloy-evm's [`PrecompilesMap`], inspector `I`.
@@ -79,13 +69,16 @@ pub enum BtcTxError {
     Eth(#[from] InvalidTransaction),
     /// The sender's balance after execution does not cover the L1 data fee.
     #[error("sender {sender} cannot pay the L1 data fee {fee} (balance {balance})")]
+    ///
+    /// The amounts are boxed, as revm boxes those of its own errors: the error travels in
+    /// every `Result` of the handler, so it is kept as small as revm's.
     L1FeeNotCovered {
         /// The sender.
         sender: Address,
         /// The L1 fee due.
-        fee: U256,
+        fee: Box<U256>,
         /// The sender's balance after gas refunds.
-        balance: U256,
+        balance: Box<U256>,
     },
     /// A system transaction offered a non-zero gas price.
     #[error("system transactions must have gas price 0")]
@@ -141,6 +134,11 @@ fn push_len(out: &mut Vec<u8>, len: usize) {
     push_u256(out, U256::from(len));
 }
 
+/// The length of [`push_u256`]'s encoding of `value`.
+fn u256_len(value: U256) -> usize {
+    1 + value.byte_len()
+}
+
 impl StateDiff {
     /// The compact encoding the default L1 fee is priced on. Per account, ascending by
     /// address: `address(20) ‖ flags(1)`, then if the nonce or balance changed
@@ -181,6 +179,27 @@ impl StateDiff {
         out
     }
 
+    /// The length of [`Self::compact_encoding`], computed without building it.
+    pub fn compact_len(&self) -> usize {
+        let mut len = 0usize;
+        for account in &self.accounts {
+            len += 20 + 1;
+            if let Some((nonce, balance)) = account.info {
+                len += u256_len(U256::from(nonce)) + u256_len(balance);
+            }
+            if let Some(code) = &account.code {
+                len += u256_len(U256::from(code.len())) + code.len();
+            }
+            if !account.storage.is_empty() {
+                len += u256_len(U256::from(account.storage.len()));
+                for (key, value) in &account.storage {
+                    len += u256_len(*key) + u256_len(*value);
+                }
+            }
+        }
+        len
+    }
+
     /// Collects the changes of the transaction running in `journal` against the state
     /// before it.
     ///
@@ -191,8 +210,10 @@ impl StateDiff {
     pub fn from_journal<DB: Database>(journal: &mut Journal<DB>) -> Result<Self, DB::Error> {
         let inner = &journal.inner;
         // The accounts the transaction touched, with only the slots it touched.
-        let mut before = EvmState::default();
-        for entry in &inner.journal {
+        let mut before = EvmState::with_capacity_and_hasher(8, Default::default());
+        // Entries that only warm or touch (or change transient storage) change no value the
+        // diff reads: they are neither copied for nor undone.
+        for entry in inner.journal.iter().filter(|e| changes_value(e)) {
             for address in entry_addresses(entry).into_iter().flatten().flatten() {
                 if before.contains_key(&address) {
                     continue;
@@ -205,9 +226,7 @@ impl StateDiff {
                     before.insert(address, copy);
                 }
             }
-            if let JournalEntry::StorageChanged { address, key, .. }
-            | JournalEntry::StorageWarmed { address, key } = entry
-            {
+            if let JournalEntry::StorageChanged { address, key, .. } = entry {
                 let slot = inner
                     .state
                     .get(address)
@@ -217,29 +236,25 @@ impl StateDiff {
                 }
             }
         }
-        let after: Vec<AccountAfter> = before
+        // The accounts the transaction touched and the slots it touched, as they are after
+        // it: read from the journal's state (which the undo below does not change).
+        let after: Vec<(Address, Vec<U256>)> = before
             .iter()
-            .filter_map(|(address, copy)| {
-                let account = inner.state.get(address)?;
-                let storage = copy
-                    .storage
-                    .keys()
-                    .filter_map(|key| Some((*key, account.storage.get(key)?.present_value)))
-                    .collect();
-                Some((*address, account.info.clone(), storage))
-            })
+            .map(|(address, copy)| (*address, copy.storage.keys().copied().collect()))
             .collect();
         let spurious_dragon = inner.cfg.spec.is_enabled_in(SpecId::SPURIOUS_DRAGON);
-        for entry in inner.journal.iter().rev() {
+        for entry in inner.journal.iter().rev().filter(|e| changes_value(e)) {
             if can_undo(entry, &before) {
                 entry.clone().revert(&mut before, None, spurious_dragon);
             }
         }
         let mut accounts = Vec::new();
-        for (address, info, slots) in after {
-            let Some(prior) = before.get(&address) else {
+        for (address, keys) in after {
+            let (Some(prior), Some(account)) = (before.get(&address), inner.state.get(&address))
+            else {
                 continue;
             };
+            let info = &account.info;
             let changed_info = (info.nonce != prior.info.nonce
                 || info.balance != prior.info.balance)
                 .then_some((info.nonce, info.balance));
@@ -250,6 +265,9 @@ impl StateDiff {
                         .map(|c| c.original_bytes())
                         .unwrap_or_default()
                 });
+            let slots = keys
+                .into_iter()
+                .filter_map(|key| Some((key, account.storage.get(&key)?.present_value)));
             let mut storage: Vec<(U256, U256)> = slots
                 .into_iter()
                 .filter(|(key, value)| {
@@ -274,8 +292,17 @@ impl StateDiff {
     }
 }
 
-/// An account as the transaction left it: address, info, the slots it touched.
-type AccountAfter = (Address, AccountInfo, Vec<(U256, U256)>);
+/// Whether undoing `entry` changes a nonce, balance, code or storage value (warming,
+/// touching and transient storage change none).
+fn changes_value(entry: &JournalEntry) -> bool {
+    !matches!(
+        entry,
+        JournalEntry::AccountWarmed { .. }
+            | JournalEntry::AccountTouched { .. }
+            | JournalEntry::StorageWarmed { .. }
+            | JournalEntry::TransientStorageChange { .. }
+    )
+}
 
 /// Whether `entry` can be undone on `copy`: every account (and slot) it names is there.
 /// Entries of kinds this crate does not know change nothing the diff reads.
@@ -348,7 +375,7 @@ impl PerByteL1Fee {
 
 impl L1FeeModel for PerByteL1Fee {
     fn l1_fee(&self, diff: &StateDiff) -> U256 {
-        U256::from(diff.compact_encoding().len()).saturating_mul(self.wei_per_byte)
+        U256::from(diff.compact_len()).saturating_mul(self.wei_per_byte)
     }
 
     fn is_free(&self) -> bool {
@@ -374,10 +401,11 @@ pub struct FeesPaid {
 }
 
 /// The mainnet handler plus fee routing; one per transaction. It drives any revm EVM over
-/// the mainnet context and frames — [`BtcEvmInner`] with [`BtcEvmPrecompiles`], or the EVM
-/// of [`BtcEvmFactory`](crate::alloy::BtcEvmFactory) with alloy-evm's `PrecompilesMap` and
-/// an inspector ([`InspectorHandler`]).
-pub struct FeeHandler<'a, DB, EVM = BtcEvmInner<DB>> {
+/// the mainnet context and frames; the chain's is the EVM of
+/// [`BtcEvmFactory`](crate::alloy::BtcEvmFactory) ([`BtcAlloyRevm`], with alloy-evm's
+/// `PrecompilesMap` and an inspector through [`InspectorHandler`]), which both
+/// [`BtcEvm`](super::BtcEvm) and the alloy-evm block executor run on.
+pub struct FeeHandler<'a, DB, EVM = BtcAlloyRevm<DB, revm::inspector::NoOpInspector>> {
     l1_fee_model: &'a dyn L1FeeModel,
     paid: Cell<FeesPaid>,
     _evm: PhantomData<fn() -> (DB, EVM)>,
@@ -468,8 +496,8 @@ where
             if !paid {
                 return Err(EVMError::Transaction(BtcTxError::L1FeeNotCovered {
                     sender,
-                    fee: l1_fee,
-                    balance,
+                    fee: Box::new(l1_fee),
+                    balance: Box::new(balance),
                 }));
             }
             journal

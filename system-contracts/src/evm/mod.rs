@@ -10,8 +10,9 @@
 //!   [`ChainConfig`], its results in [`BlockOutcome`] and [`Receipt`], its errors in
 //!   [`L2BlockError`]).
 //!
-//! The same block rules drive [`BtcEvm`] and alloy-evm's
-//! [`BtcBlockExecutor`](crate::alloy::BtcBlockExecutor).
+//! [`BtcEvm`] runs on the EVM of [`BtcEvmFactory`](crate::alloy::BtcEvmFactory) and
+//! executes blocks through the transaction loop behind alloy-evm's
+//! [`BtcBlockExecutor`](crate::alloy::BtcBlockExecutor): one executor, one fee hook.
 
 mod btc_evm;
 mod config;
@@ -21,13 +22,13 @@ mod receipt;
 pub(crate) mod rules;
 pub mod system_tx;
 
-pub use btc_evm::BtcEvm;
+pub use btc_evm::{AnyDb, BtcEvm};
 pub use btc_evm_bindings as bindings;
 pub use config::{BtcEvmBuilder, ChainConfig, DEFAULT_BLOCK_GAS_LIMIT, DEFAULT_CHAIN_ID};
 pub use error::{BlockError, L2BlockError};
 pub use fees::{
-    BtcAlloyRevm, BtcEvmContext, BtcEvmError, BtcEvmInner, BtcTxError, FeeHandler, FeesPaid,
-    L1FeeModel, PerByteL1Fee, StateDiff,
+    BtcAlloyRevm, BtcEvmContext, BtcEvmError, BtcTxError, FeeHandler, FeesPaid, L1FeeModel,
+    PerByteL1Fee, StateDiff,
 };
 pub use receipt::{
     BlockOutcome, BlockTx, Receipt, ReceiptKind, RejectReason, RejectedTx, TxOutcome,

@@ -42,6 +42,11 @@ impl BlockRules {
         }
     }
 
+    /// Room for `n` more receipts.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.outcome.receipts.reserve(n);
+    }
+
     /// The outcome so far.
     pub(crate) fn outcome(&self) -> &BlockOutcome {
         &self.outcome
