@@ -2,7 +2,7 @@
 # Counts the RISC Zero zkVM cycles of btc-evm-kit's operations and checks every public
 # signature vector inside the zkVM.
 #
-#   bash scripts/zkvm-cycles.sh [--json] [--vectors FILE] [--no-docs]
+#   bash scripts/zkvm-cycles.sh [--json] [--vectors FILE] [--no-docs] [--profile DIR]
 #
 # Builds the guest `benches/zkvm/guest` twice for riscv32im-risc0-zkvm-elf — the software
 # path (no features) and the accelerated path (`--features accelerated`: our crates'
@@ -15,6 +15,9 @@
 #     Solidity and with native system contracts, both checked against the host's own run;
 #   - prints the cycle table (or, with --json, one JSON object on stdout);
 #   - rewrites the cycles section of docs/benchmarks.md (unless --no-docs).
+# With --profile DIR it only runs the deposit block's four runs, each alone in an
+# accelerated session with RISC Zero's guest profiler on, and writes DIR/RUN.pb (pprof;
+# summarise with benches/zkvm/pprof.py).
 #
 # Toolchain (installed with apt when missing; see docs/zkvm.md): Debian's rustc-web 1.96 and
 # its std sources rust-web-src (the guest target is tier 3: std is built from source),
@@ -31,6 +34,12 @@ while [ $# -gt 0 ]; do
   case $1 in
     --json) host_args+=(--json) ;;
     --no-docs) host_args+=(--no-docs) ;;
+    --profile)
+      [ $# -ge 2 ] || { echo "error: --profile needs a DIR" >&2; exit 2; }
+      mkdir -p "$2"
+      host_args+=(--profile "$(cd "$2" && pwd)")
+      shift
+      ;;
     --vectors)
       [ $# -ge 2 ] || { echo "error: --vectors needs a FILE" >&2; exit 2; }
       [ -r "$2" ] || { echo "error: --vectors: cannot read $2" >&2; exit 2; }
@@ -38,10 +47,10 @@ while [ $# -gt 0 ]; do
       shift
       ;;
     -h | --help)
-      sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
-    *) echo "error: unknown argument $1 (expected --json, --vectors FILE, --no-docs)" >&2; exit 2 ;;
+    *) echo "error: unknown argument $1 (expected --json, --vectors FILE, --no-docs, --profile DIR)" >&2; exit 2 ;;
   esac
   shift
 done

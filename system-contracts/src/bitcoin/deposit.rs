@@ -144,7 +144,7 @@ pub fn deposit_params(
     let index = block
         .txdata
         .iter()
-        .position(|tx| tx.compute_txid() == *txid)
+        .position(|tx| hashing::txid(tx) == *txid)
         .ok_or(DepositParamsError::NotInBlock(*txid))?;
     if index == 0 {
         return Err(DepositParamsError::Coinbase(*txid));
@@ -162,7 +162,7 @@ pub fn deposit_params(
             scripts: prevout_scripts.len(),
         });
     }
-    let wtxids: Vec<Wtxid> = block.txdata.iter().map(|t| t.compute_wtxid()).collect();
+    let wtxids: Vec<Wtxid> = block.txdata.iter().map(hashing::wtxid).collect();
     let proof = wtxid_proof(&wtxids, index)?;
     let move_tx = TxPieces::split(tx);
     Ok(DepositParams {

@@ -1,7 +1,7 @@
 //! `BitcoinLightClient` (`sol/src/BitcoinLightClient.sol`): storage slot 0 `blockNumber`,
 //! slot 1 `blockHashes`, slot 2 `witnessRoots`, slot 3 `coinbaseDepths`.
 
-use bitcoin::hashes::{sha256d, Hash};
+use bitcoin::hashes::Hash;
 use btc_evm_bindings::alloy_sol_types::{SolEvent, SolInterface};
 use btc_evm_bindings::BitcoinLightClient::{self, BitcoinLightClientCalls as Calls};
 use btc_evm_bindings::SYSTEM_CALLER;
@@ -11,6 +11,7 @@ use revm::primitives::{Bytes, B256, U256};
 use super::abi::{empty, overflow, revert};
 use super::gas::hash256_gas;
 use super::host::{words, Call, Res};
+use crate::bitcoin::hashing;
 
 const BLOCK_NUMBER: U256 = U256::ZERO;
 const BLOCK_HASHES: u64 = 1;
@@ -208,8 +209,9 @@ fn walk<C: ContextTr>(
     Ok(Some(node))
 }
 
+/// Through the hashing seam: the zkVM's SHA-256 accelerator in a RISC Zero guest.
 fn hash256(data: &[u8]) -> B256 {
-    B256::from(sha256d::Hash::hash(data).to_byte_array())
+    B256::from(hashing::sha256d(data).to_byte_array())
 }
 
 fn bool_word(value: bool) -> Bytes {

@@ -339,3 +339,24 @@ pub fn run(payload: &[u8], overhead: u64) -> Vec<(u32, u32)> {
         build,
     ]
 }
+
+/// One of the first four measurements of [`run`] alone (`[run: u8] ‖ payload`), so that a
+/// profile of the session holds one mode's block only.
+pub fn run_one(payload: &[u8], overhead: u64) -> (u32, u32) {
+    let Some((&which, payload)) = payload.split_first() else {
+        return (MALFORMED, 0);
+    };
+    let Some(input) = decode(payload) else {
+        return (MALFORMED, 0);
+    };
+    let Some(system) = system_inputs(&input) else {
+        return (REJECTED, 0);
+    };
+    match which {
+        0 => whole_block(&input, &system, ContractMode::Solidity, overhead).0,
+        1 => whole_block(&input, &system, ContractMode::Native, overhead).0,
+        2 => set_block_info_only(&input, &system, ContractMode::Solidity, overhead),
+        3 => set_block_info_only(&input, &system, ContractMode::Native, overhead),
+        _ => (MALFORMED, 0),
+    }
+}

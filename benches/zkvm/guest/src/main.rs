@@ -114,6 +114,7 @@ fn run(op: Op, payload: &[u8], overhead: u64) -> Measurements {
         })],
         Op::WithdrawalProof => vec![withdrawal_proof(payload, overhead)],
         Op::DepositBlock => deposit_block::run(payload, overhead),
+        Op::DepositBlockRun => vec![deposit_block::run_one(payload, overhead)],
         Op::Keccak256 => vec![measure(overhead, || {
             let digest = revm::primitives::keccak256(payload);
             u32::from_le_bytes([digest[0], digest[1], digest[2], digest[3]])

@@ -75,13 +75,14 @@ struct Args {
     json: bool,
     docs: bool,
     vectors: Option<PathBuf>,
+    profile: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args> {
     let mut software_elf = None;
     let mut accelerated_elf = None;
     let mut root = None;
-    let (mut json, mut docs, mut vectors) = (false, true, None);
+    let (mut json, mut docs, mut vectors, mut profile) = (false, true, None, None);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| {
@@ -94,6 +95,7 @@ fn parse_args() -> Result<Args> {
             "--accelerated-elf" => accelerated_elf = Some(value("--accelerated-elf")?),
             "--root" => root = Some(value("--root")?),
             "--vectors" => vectors = Some(value("--vectors")?),
+            "--profile" => profile = Some(value("--profile")?),
             "--json" => json = true,
             "--no-docs" => docs = false,
             other => bail!("unknown argument {other}"),
@@ -106,13 +108,26 @@ fn parse_args() -> Result<Args> {
         json,
         docs,
         vectors,
+        profile,
     })
 }
 
 /// Runs `jobs` in one executor session of `elf`; returns each job's measurements and the
 /// session's total user cycles.
 fn execute(elf: &[u8], jobs: &[&Job]) -> Result<(Vec<Measured>, u64)> {
+    execute_profiled(elf, jobs, None)
+}
+
+/// [`execute`], writing RISC Zero's pprof profile of the session to `profile` when given.
+fn execute_profiled(
+    elf: &[u8],
+    jobs: &[&Job],
+    profile: Option<&std::path::Path>,
+) -> Result<(Vec<Measured>, u64)> {
     let mut builder = ExecutorEnv::builder();
+    if let Some(path) = profile {
+        builder.enable_profiler(path);
+    }
     builder.write_slice(&[u32::try_from(jobs.len())?]);
     for job in jobs {
         let len = u32::try_from(job.payload.len() + 1)?;
@@ -171,8 +186,11 @@ fn run() -> Result<bool> {
     let accelerated_elf = std::fs::read(&args.accelerated_elf)
         .with_context(|| format!("reading {}", args.accelerated_elf.display()))?;
 
-    let mut all = jobs::benchmark_jobs(&args.root)?;
     let block = deposit_block::job()?;
+    if let Some(dir) = &args.profile {
+        return profile(&accelerated_elf, &block, dir);
+    }
+    let mut all = jobs::benchmark_jobs(&args.root)?;
     all.push(Job {
         label: report::DEPOSIT_BLOCK_JOB.to_string(),
         op: Op::DepositBlock,
@@ -236,4 +254,40 @@ fn run() -> Result<bool> {
         report.failures.len()
     );
     Ok(report.failures.is_empty())
+}
+
+/// `--profile DIR`: each of the deposit block's four runs alone in a session of the
+/// accelerated guest, its pprof profile written to `DIR/RUN.pb` (see
+/// `benches/zkvm/pprof.py`).
+fn profile(elf: &[u8], block: &deposit_block::DepositBlock, dir: &std::path::Path) -> Result<bool> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut ok = true;
+    for (run, name) in btc_evm_zkvm_ops::DEPOSIT_BLOCK_MEASUREMENTS
+        .iter()
+        .take(4)
+        .enumerate()
+    {
+        let mut payload = vec![u8::try_from(run)?];
+        payload.extend_from_slice(&block.payload);
+        let job = Job {
+            label: (*name).to_string(),
+            op: Op::DepositBlockRun,
+            payload,
+            expect: Expect::Exactly(vec![block.expect[run]]),
+            paths: Paths::Accelerated,
+            vector: false,
+        };
+        let path = dir.join(format!("{name}.pb"));
+        let (measured, total) = execute_profiled(elf, &[&job], Some(&path))?;
+        let got = measured.first().cloned().unwrap_or_default();
+        let matches = job.expect.matches(&got);
+        ok &= matches;
+        eprintln!(
+            "zkvm-cycles: {name}: {} cycles measured, {total} in the session{}, profile {}",
+            got.first().map_or(0, |m| m.1),
+            if matches { "" } else { " (WRONG OUTCOME)" },
+            path.display()
+        );
+    }
+    Ok(ok)
 }

@@ -66,6 +66,10 @@ pub enum Op {
     /// Keccak-256 of the payload through `alloy_primitives::keccak256` (what revm and our
     /// crates call); outcome: the first 4 bytes of the digest (little-endian).
     Keccak256 = 11,
+    /// One run of [`Op::DepositBlock`], for the guest profiler: `[run: u8] ‖` a
+    /// `DepositBlock` payload, the run being the index of a block in
+    /// [`DEPOSIT_BLOCK_MEASUREMENTS`] (0 to 3). One measurement, as in `DepositBlock`.
+    DepositBlockRun = 12,
 }
 
 /// The measurements of [`Op::DepositBlock`], in order.
@@ -110,7 +114,7 @@ pub fn state_digest_prefix(digest: &[u8; 32]) -> u32 {
 
 impl Op {
     /// Every operation, for decoding.
-    pub const ALL: [Op; 11] = [
+    pub const ALL: [Op; 12] = [
         Op::Bip340Verify,
         Op::P256Verify,
         Op::Headers,
@@ -122,6 +126,7 @@ impl Op {
         Op::WithdrawalProof,
         Op::DepositBlock,
         Op::Keccak256,
+        Op::DepositBlockRun,
     ];
 
     /// The operation of a wire code.
