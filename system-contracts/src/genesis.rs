@@ -115,6 +115,33 @@ pub struct GenesisConfig {
     pub spec: SpecId,
 }
 
+impl GenesisConfig {
+    /// The [`Default`] configuration with all four fee vaults (BaseFeeVault, L1FeeVault,
+    /// PriorityFeeVault, FailedDepositVault) set to `vault`.
+    ///
+    /// ```
+    /// use btc_evm_system_contracts::genesis::{GenesisConfig, VaultConfig};
+    /// use revm::primitives::{address, U256};
+    ///
+    /// let vault = VaultConfig {
+    ///     recipient: address!("0x00000000000000000000000000000000000000aa"),
+    ///     min_withdraw: U256::from(1000),
+    /// };
+    /// let config = GenesisConfig::with_vaults(vault);
+    /// assert_eq!(config.failed_deposit_vault, vault);
+    /// assert_eq!(config.chain_id, GenesisConfig::default().chain_id);
+    /// ```
+    pub fn with_vaults(vault: VaultConfig) -> Self {
+        Self {
+            base_fee_vault: vault,
+            l1_fee_vault: vault,
+            priority_fee_vault: vault,
+            failed_deposit_vault: vault,
+            ..Self::default()
+        }
+    }
+}
+
 impl Default for GenesisConfig {
     fn default() -> Self {
         let vault = VaultConfig {

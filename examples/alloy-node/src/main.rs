@@ -109,13 +109,7 @@ fn genesis() -> Result<Genesis, String> {
         recipient: VAULT_RECIPIENT,
         min_withdraw: U256::from(MIN_WITHDRAW),
     };
-    let mut config = GenesisConfig {
-        base_fee_vault: vault,
-        l1_fee_vault: vault,
-        priority_fee_vault: vault,
-        failed_deposit_vault: vault,
-        ..GenesisConfig::default()
-    };
+    let mut config = GenesisConfig::with_vaults(vault);
     config
         .accounts
         .insert(ALICE, U256::from(u128::from(DEPOSIT_SATS) * WEI_PER_SAT));

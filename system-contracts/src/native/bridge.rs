@@ -543,6 +543,19 @@ fn store_bytes<C: ContextTr>(call: &mut Call<'_, C>, slot: u64, data: &[u8]) -> 
 // Deposits
 // ---------------------------------------------------------------------------------------
 
+/// The stored deposit prefix and the deposit amount (in wei and in satoshis), as `deposit`
+/// and `replaceDeposit` read them (after their access checks).
+fn deposit_prefix_and_amount<C: ContextTr>(call: &mut Call<'_, C>) -> Res<(Vec<u8>, U256, u64)> {
+    let prefix = load_bytes(call, DEPOSIT_PREFIX)?;
+    if prefix.len() < 34 {
+        // The bytecode reads the key past a short prefix: not worth a twin.
+        return Err(Exit::Defer);
+    }
+    let amount = call.sload(DEPOSIT_AMOUNT)?;
+    let sats = u64::try_from(amount / U256::from(SAT_TO_WEI)).map_err(|_| Exit::Defer)?;
+    Ok((prefix, amount, sats))
+}
+
 fn deposit<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::depositCall) -> Res<Bytes> {
     if call.depth() >= super::host::PAY_DEPTH_LIMIT {
         return Err(Exit::Defer);
@@ -553,13 +566,7 @@ fn deposit<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::depositCall) -> Res
         return Err(revert("caller is not the system caller or operator"));
     }
     when_not_paused(call)?;
-    let prefix = load_bytes(call, DEPOSIT_PREFIX)?;
-    if prefix.len() < 34 {
-        // The bytecode reads the key past a short prefix: not worth a twin.
-        return Err(Exit::Defer);
-    }
-    let amount = call.sload(DEPOSIT_AMOUNT)?;
-    let sats = u64::try_from(amount / U256::from(SAT_TO_WEI)).map_err(|_| Exit::Defer)?;
+    let (prefix, amount, sats) = deposit_prefix_and_amount(call)?;
 
     let tx = &c.moveTx;
     let (wtx_id, tx_id, script) =
@@ -638,12 +645,7 @@ fn replace_deposit<C: ContextTr>(
     if len.is_zero() {
         return Err(revert("Replace script is not set"));
     }
-    let prefix = load_bytes(call, DEPOSIT_PREFIX)?;
-    if prefix.len() < 34 {
-        return Err(Exit::Defer);
-    }
-    let amount = call.sload(DEPOSIT_AMOUNT)?;
-    let sats = u64::try_from(amount / U256::from(SAT_TO_WEI)).map_err(|_| Exit::Defer)?;
+    let (prefix, _, sats) = deposit_prefix_and_amount(call)?;
     let tx = &c.replaceTx;
     let (_, new_tx_id, script) =
         verify_move_like_tx(call, tx, &c.proof, c.shaScriptPubkeys, &prefix, sats)?;

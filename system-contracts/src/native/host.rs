@@ -71,18 +71,7 @@ impl<C: ContextTr> Call<'_, C> {
 
     /// Storage slot `slot` of `this`.
     pub fn sload(&mut self, slot: U256) -> Res<U256> {
-        let load = self
-            .ctx
-            .journal_mut()
-            .sload(self.this, slot)
-            .map_err(|e| Exit::Fatal(e.to_string()))?;
-        let cost = if load.is_cold {
-            self.gas_params.cold_storage_cost()
-        } else {
-            self.gas_params.warm_storage_read_cost()
-        };
-        self.charge(cost)?;
-        Ok(load.data)
+        self.sload_at(self.this, slot)
     }
 
     /// Writes storage slot `slot` of `this`.

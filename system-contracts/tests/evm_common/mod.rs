@@ -43,13 +43,7 @@ pub fn genesis() -> Genesis {
         recipient: VAULT_RECIPIENT,
         min_withdraw: U256::from(MIN_WITHDRAW),
     };
-    let mut config = GenesisConfig {
-        base_fee_vault: vault,
-        l1_fee_vault: vault,
-        priority_fee_vault: vault,
-        failed_deposit_vault: vault,
-        ..GenesisConfig::default()
-    };
+    let mut config = GenesisConfig::with_vaults(vault);
     for user in [ALICE, BOB] {
         config.accounts.insert(user, U256::from(10 * ONE_BTC));
     }

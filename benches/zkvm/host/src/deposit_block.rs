@@ -68,13 +68,7 @@ fn genesis() -> Result<Genesis> {
         recipient: VAULT_RECIPIENT,
         min_withdraw: U256::from(MIN_WITHDRAW),
     };
-    let mut config = GenesisConfig {
-        base_fee_vault: vault,
-        l1_fee_vault: vault,
-        priority_fee_vault: vault,
-        failed_deposit_vault: vault,
-        ..GenesisConfig::default()
-    };
+    let mut config = GenesisConfig::with_vaults(vault);
     config.accounts.insert(ALICE, deposit_amount());
     Genesis::new(&config).context("the demo's genesis")
 }
