@@ -130,16 +130,7 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
         Calls::replaceDeposit(c) => replace_deposit(call, &c),
         Calls::withdraw(c) => {
             word_arg_clean(call, 1, 4)?;
-            when_not_paused(call)?;
-            let amount = call.sload(DEPOSIT_AMOUNT)?;
-            if amount.is_zero() {
-                return Err(revert("Bridge is not initialized"));
-            }
-            if call.value != amount {
-                return Err(revert("Invalid withdraw amount"));
-            }
-            record_withdrawal(call, c.txId, c.outputId.0)?;
-            Ok(Bytes::new())
+            withdraw(call, c.txId, c.outputId.0)
         }
         Calls::batchWithdraw(c) => batch_withdraw(call, &c),
         Calls::pause(_) => {
@@ -710,14 +701,7 @@ fn verify_move_like_tx<C: ContextTr>(
     })?;
     head_clean(&call.input)?;
     let (wtx_id, tx_id) = tx_hashes(call, tx)?;
-    call.access_account(LIGHT_CLIENT)?;
-    let implementation = call.sload_at(LIGHT_CLIENT, EIP1967_IMPLEMENTATION_SLOT.into())?;
-    if implementation != U256::from_be_slice(LIGHT_CLIENT_IMPL.as_slice()) {
-        return Err(Exit::Defer);
-    }
-    call.access_account(LIGHT_CLIENT_IMPL)?;
-    let included = call.static_call_as(LIGHT_CLIENT, |call| {
-        call.charge(CALL_BASE)?;
+    let included = call_light_client(call, |call| {
         light_client::verify_inclusion_at(
             call,
             proof.blockHeight,
@@ -761,17 +745,8 @@ fn verify_move_like_tx<C: ContextTr>(
         script,
         leaf_version,
     )?;
-    let mut message = [0u8; 128];
-    message[..32].copy_from_slice(prefix.get(2..34).ok_or(Exit::Defer)?);
-    message[32..64].copy_from_slice(&sighash);
-    message[64..].copy_from_slice(&sig[..64]);
-    let (ok, output) = call
-        .static_precompile(
-            SCHNORR_VERIFIER_PRECOMPILE,
-            Bytes::copy_from_slice(&message),
-        )?
-        .ok_or(Exit::Defer)?;
-    if !(ok && output.as_ref() == U256::from(1).to_be_bytes::<32>().as_slice()) {
+    let key = prefix.get(2..34).ok_or(Exit::Defer)?;
+    if !schnorr_verify(call, key, &sighash, sig)? {
         return Err(revert("Invalid signature"));
     }
     Ok((wtx_id, tx_id, parsed.script))
@@ -1168,15 +1143,8 @@ fn safe_withdraw<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::safeWithdrawC
     struct_head_clean(&call.input, 0, 0, 4)?;
     struct_head_clean(&call.input, 0, 0xa0, 4)?;
     let prepare_tx_id = tx_id(call, prepare)?;
-    call.access_account(LIGHT_CLIENT)?;
-    let implementation = call.sload_at(LIGHT_CLIENT, EIP1967_IMPLEMENTATION_SLOT.into())?;
-    if implementation != U256::from_be_slice(LIGHT_CLIENT_IMPL.as_slice()) {
-        return Err(Exit::Defer);
-    }
-    call.access_account(LIGHT_CLIENT_IMPL)?;
     let proof = &c.prepareProof;
-    let included = call.static_call_as(LIGHT_CLIENT, |call| {
-        call.charge(CALL_BASE)?;
+    let included = call_light_client(call, |call| {
         light_client::verify_by_txid(
             call,
             proof.blockHeight,
@@ -1284,17 +1252,7 @@ fn safe_withdraw<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::safeWithdrawC
     if signature[64] != 0x83 {
         return Err(revert("Invalid sighash type"));
     }
-    let mut message = [0u8; 128];
-    message[..32].copy_from_slice(output_key);
-    message[32..64].copy_from_slice(&sighash);
-    message[64..].copy_from_slice(&signature[..64]);
-    let (ok, result) = call
-        .static_precompile(
-            SCHNORR_VERIFIER_PRECOMPILE,
-            Bytes::copy_from_slice(&message),
-        )?
-        .ok_or(Exit::Defer)?;
-    if !(ok && result.as_ref() == U256::from(1).to_be_bytes::<32>().as_slice()) {
+    if !schnorr_verify(call, output_key, &sighash, signature)? {
         return Err(revert("Invalid signature"));
     }
     // The event encodes payoutTx: its flag is read clean too.
@@ -1310,16 +1268,7 @@ fn safe_withdraw<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::safeWithdrawC
     };
     call.log(event.encode_log_data())?;
     // withdraw(spentTxId, spentIndex)
-    when_not_paused(call)?;
-    let amount = call.sload(DEPOSIT_AMOUNT)?;
-    if amount.is_zero() {
-        return Err(revert("Bridge is not initialized"));
-    }
-    if call.value != amount {
-        return Err(revert("Invalid withdraw amount"));
-    }
-    record_withdrawal(call, spent_tx_id, spent_index)?;
-    Ok(Bytes::new())
+    withdraw(call, spent_tx_id, spent_index)
 }
 
 /// hash256(version ‖ vin ‖ vout ‖ locktime).
@@ -1395,6 +1344,58 @@ fn batch_withdraw<C: ContextTr>(
 
 /// `_recordWithdrawal`: marks sha256(txId ‖ outputId) used, appends the UTXO, emits
 /// `Withdrawal`.
+/// `withdraw(txId, outputId)` after its argument checks: `whenNotPaused`, the initialized
+/// Bridge, `msg.value` equal to the deposit amount, then the record.
+fn withdraw<C: ContextTr>(call: &mut Call<'_, C>, tx_id: B256, output_id: [u8; 4]) -> Res<Bytes> {
+    when_not_paused(call)?;
+    let amount = call.sload(DEPOSIT_AMOUNT)?;
+    if amount.is_zero() {
+        return Err(revert("Bridge is not initialized"));
+    }
+    if call.value != amount {
+        return Err(revert("Invalid withdraw amount"));
+    }
+    record_withdrawal(call, tx_id, output_id)?;
+    Ok(Bytes::new())
+}
+
+/// A call of the light client through its proxy, answered by the native light client `f`
+/// while the proxy's EIP-1967 slot still holds `LIGHT_CLIENT_IMPL` (charged as the proxy's
+/// bytecode and its `DELEGATECALL` access them); any other implementation defers.
+fn call_light_client<C: ContextTr, T>(
+    call: &mut Call<'_, C>,
+    f: impl FnOnce(&mut Call<'_, C>) -> Res<T>,
+) -> Res<T> {
+    call.access_account(LIGHT_CLIENT)?;
+    let implementation = call.sload_at(LIGHT_CLIENT, EIP1967_IMPLEMENTATION_SLOT.into())?;
+    if implementation != U256::from_be_slice(LIGHT_CLIENT_IMPL.as_slice()) {
+        return Err(Exit::Defer);
+    }
+    call.access_account(LIGHT_CLIENT_IMPL)?;
+    call.static_call_as(LIGHT_CLIENT, |call| {
+        call.charge(CALL_BASE)?;
+        f(call)
+    })
+}
+
+/// `SCHNORRVERIFY(key, message, signature[..64])` through the wrapped provider, as the
+/// contract's `staticcall` reads it: true when the call succeeds and returns the word 1.
+fn schnorr_verify<C: ContextTr>(
+    call: &mut Call<'_, C>,
+    key: &[u8],
+    message: &[u8; 32],
+    signature: &[u8],
+) -> Res<bool> {
+    let mut input = [0u8; 128];
+    input[..32].copy_from_slice(key.get(..32).ok_or(Exit::Defer)?);
+    input[32..64].copy_from_slice(message);
+    input[64..].copy_from_slice(signature.get(..64).ok_or(Exit::Defer)?);
+    let (ok, output) = call
+        .static_precompile(SCHNORR_VERIFIER_PRECOMPILE, Bytes::copy_from_slice(&input))?
+        .ok_or(Exit::Defer)?;
+    Ok(ok && output.as_ref() == U256::from(1).to_be_bytes::<32>().as_slice())
+}
+
 fn record_withdrawal<C: ContextTr>(
     call: &mut Call<'_, C>,
     tx_id: B256,

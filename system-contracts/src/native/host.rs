@@ -126,7 +126,7 @@ impl<C: ContextTr> Call<'_, C> {
     /// bytecode when `to` has code, is a precompile, or the call depth is near the limit.
     /// Returns whether the transfer succeeded.
     pub fn pay(&mut self, to: Address, amount: U256) -> Res<bool> {
-        if self.ctx.journal_mut().depth() >= PAY_DEPTH_LIMIT
+        if self.depth() >= PAY_DEPTH_LIMIT
             || self.ctx.journal_mut().precompile_addresses().contains(&to)
             || super::native_contract(&to).is_some()
         {
@@ -211,8 +211,12 @@ impl<C: ContextTr> Call<'_, C> {
 #[cfg(feature = "std")]
 std::thread_local! {
     /// Per contract (by discriminant): native answers and bytecode fallbacks.
-    pub(super) static COUNTS: core::cell::Cell<[super::CallCounts; 3]> =
-        const { core::cell::Cell::new([super::CallCounts { native: 0, bytecode: 0 }; 3]) };
+    pub(super) static COUNTS: core::cell::Cell<[super::CallCounts; NativeContract::COUNT]> =
+        const {
+            core::cell::Cell::new(
+                [super::CallCounts { native: 0, bytecode: 0 }; NativeContract::COUNT],
+            )
+        };
 }
 
 /// Counts one call into `contract`.

@@ -117,6 +117,12 @@ pub enum NativeContract {
     Bridge,
 }
 
+#[cfg(feature = "std")]
+impl NativeContract {
+    /// How many kinds of native contract there are (the discriminants are `0..COUNT`).
+    pub(crate) const COUNT: usize = NativeContract::Bridge as usize + 1;
+}
+
 /// How many calls into `contract` this thread has answered natively, and how many it has
 /// handed to the implementation's bytecode (see §Falling back to the bytecode), since it
 /// started. A test or a benchmark reads these to show which path a workload took. (With
