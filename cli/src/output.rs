@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 use serde_json::{Map, Value};
 
+/// `0x`-prefixed lower-case hex of `bytes`.
+pub fn hex0x(bytes: &[u8]) -> String {
+    format!("0x{}", hex::encode(bytes))
+}
+
 /// An ordered list of named results.
 #[derive(Debug, Default)]
 pub struct Report {

@@ -116,7 +116,7 @@ pub fn run() -> Result<PegRoundTrip, DemoError> {
     run_in(ContractMode::Solidity)
 }
 
-/// Runs the round trip with the system contracts in `mode` (the Bridge is bytecode in both).
+/// Runs the round trip with the system contracts in `mode`.
 pub fn run_in(mode: ContractMode) -> Result<PegRoundTrip, DemoError> {
     // Keys.
     let signers: Vec<Signer> = SIGNER_SECRETS
@@ -132,7 +132,6 @@ pub fn run_in(mode: ContractMode) -> Result<PegRoundTrip, DemoError> {
         .x_only_public_key(&secp256k1::Secp256k1::signing_only())
         .0
         .serialize();
-    let mut evm = l2(&agg, mode)?;
     let mut report = PegRoundTrip {
         lines: Vec::new(),
         gas: Vec::new(),
@@ -250,7 +249,7 @@ pub fn run_in(mode: ContractMode) -> Result<PegRoundTrip, DemoError> {
         evm.execute_block(env, &system, user).step(step)
     };
     let out = block(
-        &mut evm,
+        &mut report.evm,
         SystemInputs {
             blocks: vec![info1],
             deposits: vec![],
@@ -260,9 +259,9 @@ pub fn run_in(mode: ContractMode) -> Result<PegRoundTrip, DemoError> {
     )?;
     report.line("L2 block 1: light client starts at Bitcoin height 1, Bridge initialized");
     report.receipts("", &out);
-    let before = evm.balance(ALICE).step("balance")?;
+    let before = report.evm.balance(ALICE).step("balance")?;
     let out = block(
-        &mut evm,
+        &mut report.evm,
         SystemInputs {
             blocks: vec![info2],
             deposits: vec![PendingDeposit {
@@ -282,7 +281,7 @@ pub fn run_in(mode: ContractMode) -> Result<PegRoundTrip, DemoError> {
     if event.recipient != ALICE {
         return Err(fail("deposit", format!("paid {}", event.recipient)));
     }
-    let credited = evm.balance(ALICE).step("balance")? - before;
+    let credited = report.evm.balance(ALICE).step("balance")? - before;
     report.line(format!(
         "L2 block 2: deposit {} verified (MuSig2 signature checked by 0x200), Alice +{} wei",
         event.depositId, credited
@@ -306,11 +305,16 @@ pub fn run_in(mode: ContractMode) -> Result<PegRoundTrip, DemoError> {
         }
         .abi_encode()
         .into(),
-        nonce: evm.nonce(ALICE).step("nonce")?,
-        chain_id: Some(evm.config().chain_id),
+        nonce: report.evm.nonce(ALICE).step("nonce")?,
+        chain_id: Some(report.evm.config().chain_id),
         ..TxEnv::default()
     };
-    let out = block(&mut evm, SystemInputs::default(), vec![tx], "withdraw")?;
+    let out = block(
+        &mut report.evm,
+        SystemInputs::default(),
+        vec![tx],
+        "withdraw",
+    )?;
     let withdrawal = out
         .logs()
         .find_map(|log| Bridge::Withdrawal::decode_log_data(&log.data).ok())
@@ -325,9 +329,9 @@ pub fn run_in(mode: ContractMode) -> Result<PegRoundTrip, DemoError> {
     report.receipts("withdraw", &out);
 
     // The operator's proof.
-    let root = prover::state_root(evm.db());
+    let root = prover::state_root(report.evm.db());
     let proof = prover::prove(
-        evm.db(),
+        report.evm.db(),
         BRIDGE,
         &withdrawal_proof_slots(report.withdrawal_index),
     );
@@ -341,7 +345,7 @@ pub fn run_in(mode: ContractMode) -> Result<PegRoundTrip, DemoError> {
         return Err(fail("verify proof", format!("{utxo:?}")));
     }
     let deposit_proof = prover::prove(
-        evm.db(),
+        report.evm.db(),
         BRIDGE,
         &btc_evm_system_contracts::withdrawal_proof::deposit_proof_slots(report.deposit_id),
     );
@@ -364,7 +368,6 @@ pub fn run_in(mode: ContractMode) -> Result<PegRoundTrip, DemoError> {
         signed.compute_txid()
     ));
     report.state_root = root;
-    report.evm = evm;
     Ok(report)
 }
 

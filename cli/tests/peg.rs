@@ -311,7 +311,7 @@ fn move_tx_sign_finalize_mine_params_and_unknown_outpoints() {
         2,
     );
     assert!(msg.contains("does not verify"), "{msg}");
-    refused(
+    let msg = refused(
         &strs(&with(
             "finalize",
             &[
@@ -325,6 +325,7 @@ fn move_tx_sign_finalize_mine_params_and_unknown_outpoints() {
         )),
         2,
     );
+    assert!(msg.contains("does not verify"), "{msg}");
 
     // Mined and turned into the Bridge's deposit call.
     let dir = std::env::temp_dir().join(format!("btc-evm-peg-cli-{}", std::process::id()));
@@ -571,7 +572,7 @@ fn withdrawals_prove_and_verify_and_refuse_another_root() {
     );
     assert!(msg.contains("account proof does not verify"), "{msg}");
     // The index is out of range for the proven slots.
-    refused(
+    let msg = refused(
         &[
             "withdrawals",
             "verify",
@@ -584,8 +585,9 @@ fn withdrawals_prove_and_verify_and_refuse_another_root() {
         ],
         1,
     );
+    assert!(msg.contains("out of range"), "{msg}");
     // Bad input: exit 2.
-    refused(
+    let msg = refused(
         &[
             "withdrawals",
             "verify",
@@ -598,9 +600,10 @@ fn withdrawals_prove_and_verify_and_refuse_another_root() {
         ],
         2,
     );
+    assert!(msg.contains("--state-root"), "{msg}");
     let junk = dir.join("junk.json");
     std::fs::write(&junk, "{\"nope\": 1}").unwrap();
-    refused(
+    let msg = refused(
         &[
             "withdrawals",
             "verify",
@@ -613,6 +616,7 @@ fn withdrawals_prove_and_verify_and_refuse_another_root() {
         ],
         2,
     );
+    assert!(msg.contains("eth_getProof"), "{msg}");
     // A dump whose accounts do not hash to its stated root.
     let mut dump: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
     dump["stateRoot"] = Value::String(other.clone());

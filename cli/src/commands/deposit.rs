@@ -15,12 +15,12 @@ use btc_evm_system_contracts::bitcoin::block::parse_block;
 use btc_evm_system_contracts::bitcoin::deposit::{deposit_params, DepositParams};
 use btc_evm_system_contracts::evm::bindings::alloy_sol_types::SolCall;
 use btc_evm_system_contracts::evm::bindings::Bridge;
-use btc_evm_system_contracts::evm::system_tx::deposit_call;
+use btc_evm_system_contracts::evm::system_tx::{bridge_transaction, deposit_call};
 use clap::{Args, Subcommand};
-use revm::primitives::{FixedBytes, U256};
+use revm::primitives::U256;
 use serde_json::json;
 
-use crate::output::{Failure, Report};
+use crate::output::{hex0x, Failure, Report};
 
 mod peg;
 pub use peg::{AddressArgs, FinalizeArgs, MineArgs, MoveArgs, ReplaceAddressArgs, SignArgs};
@@ -132,10 +132,6 @@ fn params(args: ParamsArgs, json: bool) -> Result<Report, Failure> {
     Ok(report(&params, json, &calldata))
 }
 
-fn hex0x(bytes: &[u8]) -> String {
-    format!("0x{}", hex::encode(bytes))
-}
-
 fn report(params: &DepositParams, json: bool, calldata: &[u8]) -> Report {
     let mut report = Report::default()
         .field("txid", params.txid.to_string())
@@ -214,7 +210,7 @@ pub struct SafeWithdrawArgs {
 fn safe_withdraw_params(args: SafeWithdrawArgs, _json: bool) -> Result<Report, Failure> {
     use bitcoin::consensus::encode::{deserialize, serialize};
     use btc_evm_system_contracts::bitcoin::deposit::TxPieces;
-    use btc_evm_system_contracts::bitcoin::merkle::MerkleProof;
+    use btc_evm_system_contracts::bitcoin::merkle::txid_proof;
 
     let block = read_block(&args.block)?;
     let height = match args.height {
@@ -223,15 +219,10 @@ fn safe_withdraw_params(args: SafeWithdrawArgs, _json: bool) -> Result<Report, F
             Failure::Input("the coinbase has no BIP34 height: pass --height".into())
         })?,
     };
-    let txids: Vec<_> = block
-        .txdata
+    let txids: Vec<_> = block.txdata.iter().map(|t| t.compute_txid()).collect();
+    let index = txids
         .iter()
-        .map(|t| t.compute_txid().to_raw_hash())
-        .collect();
-    let index = block
-        .txdata
-        .iter()
-        .position(|t| t.compute_txid() == args.prepare_txid)
+        .position(|t| *t == args.prepare_txid)
         .ok_or_else(|| {
             Failure::Input(format!(
                 "transaction {} is not in the block",
@@ -242,7 +233,7 @@ fn safe_withdraw_params(args: SafeWithdrawArgs, _json: bool) -> Result<Report, F
         .txdata
         .get(index)
         .ok_or_else(|| Failure::Input("prepare transaction".into()))?;
-    let proof = MerkleProof::build(&txids, index).map_err(|e| Failure::Input(e.to_string()))?;
+    let proof = txid_proof(&txids, index).map_err(|e| Failure::Input(e.to_string()))?;
     let payout_bytes = hex::decode(args.payout_tx.trim().trim_start_matches("0x"))
         .map_err(|e| Failure::Input(format!("--payout-tx: not hex: {e}")))?;
     let payout: bitcoin::Transaction = deserialize(&payout_bytes)
@@ -253,17 +244,7 @@ fn safe_withdraw_params(args: SafeWithdrawArgs, _json: bool) -> Result<Report, F
             payout.output.len()
         )));
     };
-    let pieces = |tx: &bitcoin::Transaction| {
-        let p = TxPieces::split(tx);
-        Bridge::Transaction {
-            version: FixedBytes(p.version),
-            flag: FixedBytes(p.flag),
-            vin: p.vin.into(),
-            vout: p.vout.into(),
-            witness: p.witness.into(),
-            locktime: FixedBytes(p.locktime),
-        }
-    };
+    let pieces = |tx: &bitcoin::Transaction| bridge_transaction(&TxPieces::split(tx));
     let call = Bridge::safeWithdrawCall {
         prepareTx: pieces(prepare),
         prepareProof: Bridge::MerkleProof {

@@ -18,7 +18,7 @@ use revm::state::{AccountInfo, Bytecode};
 use serde_json::{json, Map, Value};
 
 use super::genesis::GenesisOptions;
-use crate::output::{read_file, Failure, Report};
+use crate::output::{hex0x, read_file, Failure, Report};
 
 /// `--contracts` values.
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -161,10 +161,6 @@ fn system_addresses() -> Vec<Address> {
     addresses
 }
 
-fn hex_of(bytes: &[u8]) -> String {
-    format!("0x{}", hex::encode(bytes))
-}
-
 /// Runs `btc-evm replay`.
 pub fn run(args: ReplayArgs) -> Result<Report, Failure> {
     let calls = parse_calls(&read_file(&args.calls)?)?;
@@ -232,14 +228,14 @@ pub fn run(args: ReplayArgs) -> Result<Report, Failure> {
                     .map(|log| {
                         json!({
                             "address": format!("{:#x}", log.address),
-                            "topics": log.data.topics().iter().map(|t| hex_of(t.as_slice())).collect::<Vec<_>>(),
-                            "data": hex_of(&log.data.data),
+                            "topics": log.data.topics().iter().map(|t| hex0x(t.as_slice())).collect::<Vec<_>>(),
+                            "data": hex0x(&log.data.data),
                         })
                     })
                     .collect();
                 let mut line = json!({
                     "success": success,
-                    "output": hex_of(&output),
+                    "output": hex0x(&output),
                     "logs": logs,
                     "gas_used": gas_used,
                 });

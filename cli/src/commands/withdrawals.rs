@@ -20,7 +20,7 @@ use revm::primitives::{Address, Bytes, B256, U256};
 use revm::state::{AccountInfo, Bytecode};
 use serde_json::{json, Map, Value};
 
-use crate::output::{read_file, Failure, Report};
+use crate::output::{hex0x, read_file, Failure, Report};
 use crate::peg_demo;
 
 /// `withdrawals` subcommands.
@@ -75,10 +75,6 @@ pub fn run(cmd: WithdrawalsCommand, json: bool) -> Result<Report, Failure> {
         WithdrawalsCommand::Prove(args) => prove(args, json),
         WithdrawalsCommand::Verify(args) => verify(args),
     }
-}
-
-fn hex0x(bytes: &[u8]) -> String {
-    format!("0x{}", hex::encode(bytes))
 }
 
 /// The state dump: every existing account with balance, nonce, code and non-zero storage.

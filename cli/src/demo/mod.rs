@@ -6,8 +6,8 @@
 //! [`crate::peg_demo`] (three signers' MuSig2 N-of-N key, Alice's deposit address, the move
 //! transaction signed by a 3-party MuSig2 session, the deposit on the L2, her withdrawal and
 //! its storage proof against the L2 state root) — with gas figures. [`run`] takes the
-//! [`ContractMode`]: the light client and fee vaults as Solidity bytecode or native Rust (the
-//! Bridge is bytecode in both).
+//! [`ContractMode`]: the light client, the fee vaults and the Bridge as Solidity bytecode or
+//! native Rust.
 //!
 //! The Bitcoin data is embedded from `data/` of this crate (the CLI, not the library), so
 //! the demo runs from a clean checkout without any file.

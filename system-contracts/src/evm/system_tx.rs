@@ -21,7 +21,7 @@ use bitcoin::{ScriptBuf, Txid};
 use revm::context::TxEnv;
 use revm::primitives::{Address, Bytes, FixedBytes, TxKind, U256};
 
-use crate::bitcoin::deposit::{deposit_params, DepositParams, DepositParamsError};
+use crate::bitcoin::deposit::{deposit_params, DepositParams, DepositParamsError, TxPieces};
 use crate::light_client::BlockInfo;
 use btc_evm_bindings::alloy_sol_types::{self, SolCall};
 use btc_evm_bindings::{BitcoinLightClient, Bridge, BRIDGE, LIGHT_CLIENT, SYSTEM_CALLER};
@@ -178,18 +178,22 @@ pub fn deposit_calldata(params: &DepositParams) -> Bytes {
     deposit_call(params).abi_encode().into()
 }
 
+/// A transaction split into its pieces, as the Bridge's ABI takes it (`Bridge.Transaction`).
+pub fn bridge_transaction(tx: &TxPieces) -> Bridge::Transaction {
+    Bridge::Transaction {
+        version: FixedBytes(tx.version),
+        flag: FixedBytes(tx.flag),
+        vin: tx.vin.clone().into(),
+        vout: tx.vout.clone().into(),
+        witness: tx.witness.clone().into(),
+        locktime: FixedBytes(tx.locktime),
+    }
+}
+
 /// The `deposit` call of the ABI for `params`.
 pub fn deposit_call(params: &DepositParams) -> Bridge::depositCall {
-    let tx = &params.move_tx;
     Bridge::depositCall {
-        moveTx: Bridge::Transaction {
-            version: FixedBytes(tx.version),
-            flag: FixedBytes(tx.flag),
-            vin: tx.vin.clone().into(),
-            vout: tx.vout.clone().into(),
-            witness: tx.witness.clone().into(),
-            locktime: FixedBytes(tx.locktime),
-        },
+        moveTx: bridge_transaction(&params.move_tx),
         proof: Bridge::MerkleProof {
             intermediateNodes: params.intermediate_nodes.clone().into(),
             blockHeight: U256::from(params.block_height),
@@ -236,6 +240,19 @@ pub enum LightClientState {
     Uninitialized,
     /// The next Bitcoin height to record (`blockNumber`).
     Next(u64),
+}
+
+impl LightClientState {
+    /// Where the light client stands in `db`: its `blockNumber` (slot 0 of the proxy), zero
+    /// before `initializeBlockNumber`. A `blockNumber` above `u64::MAX` reads as `u64::MAX`.
+    pub fn read<DB: revm::Database>(db: &mut DB) -> Result<Self, DB::Error> {
+        let next = db.storage(LIGHT_CLIENT, U256::ZERO)?;
+        Ok(if next.is_zero() {
+            Self::Uninitialized
+        } else {
+            Self::Next(u64::try_from(next).unwrap_or(u64::MAX))
+        })
+    }
 }
 
 /// Builds the system calls of one L2 block, in execution order.

@@ -17,7 +17,7 @@ use btc_evm_system_contracts::bitcoin::script::ScriptTemplate;
 use clap::Args;
 use serde_json::{json, Value};
 
-use crate::output::{Failure, Report};
+use crate::output::{hex0x, Failure, Report};
 
 /// The N-of-N key: signer keys, or the aggregated key.
 #[derive(Debug, Args)]
@@ -96,10 +96,6 @@ pub struct FinalizeArgs {
     /// The 64-byte aggregated Schnorr signature, hex.
     #[arg(long, value_name = "HEX")]
     signature: String,
-}
-
-fn hex0x(bytes: &[u8]) -> String {
-    format!("0x{}", hex::encode(bytes))
 }
 
 /// Decodes `0x`-optional hex of exactly `N` bytes, naming the flag on failure.
