@@ -128,7 +128,7 @@ fn run(criterion: &Path, markdown: &Path, date: &str) -> Result<(), String> {
     }
     let reads_small = median(criterion, "db_reads", "10000")?;
     let reads_large = median(criterion, "db_reads", "1000000")?;
-    let block_small = median(criterion, "execute_block", "10000")?;
+    let block_small = base;
     let block_large = median(criterion, "execute_block", "1000000")?;
     s.push_str(
         "\nGoal: the 10^6 figure at most 1.2× the 10^4 figure. Before (the database cloned \

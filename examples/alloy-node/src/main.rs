@@ -28,7 +28,7 @@ use btc_evm_system_contracts::bitcoin::script::ScriptTemplate;
 use btc_evm_system_contracts::evm::bindings::alloy_primitives::Signature;
 use btc_evm_system_contracts::evm::bindings::alloy_sol_types::{SolCall, SolEvent};
 use btc_evm_system_contracts::evm::bindings::{
-    BaseFeeVault, Bridge, L1FeeVault, BASE_FEE_VAULT, BRIDGE, L1_FEE_VAULT, LIGHT_CLIENT,
+    BaseFeeVault, Bridge, L1FeeVault, BASE_FEE_VAULT, BRIDGE, L1_FEE_VAULT,
 };
 use btc_evm_system_contracts::evm::system_tx::{build_system_calls, LightClientState};
 use btc_evm_system_contracts::evm::{
@@ -219,15 +219,7 @@ impl Chains {
         system: &SystemInputs,
         user: &[TxEnv],
     ) -> Result<Vec<btc_evm_system_contracts::evm::Receipt>, String> {
-        let next = self
-            .node_db
-            .storage(LIGHT_CLIENT, U256::ZERO)
-            .map_err(err)?;
-        let light_client = if next.is_zero() {
-            LightClientState::Uninitialized
-        } else {
-            LightClientState::Next(u64::try_from(next).map_err(err)?)
-        };
+        let light_client = LightClientState::read(&mut self.node_db).map_err(err)?;
         let calls =
             build_system_calls(light_client, Some(&self.bridge_init), system).map_err(err)?;
         let config = *self.reference.config();
@@ -394,10 +386,15 @@ fn mainnet(checks: &mut Checks) -> Result<(), String> {
         .ok_or("830000 not final")?
         .block_info(&block)
         .map_err(err)?;
+    // The block the light client records is header 830000 of the chain it followed.
+    let header_830000 = headers
+        .get(830_000 - 822_528)
+        .ok_or("no header 830000")?
+        .block_hash();
     checks.check(
         "mainnet: headers and block 830000",
-        true,
-        format!("{} headers", rest.len()),
+        info.height() == 830_000 && info.hash() == header_830000,
+        format!("{} headers, block {}", rest.len(), info.hash()),
     );
 
     let signer = DepositSigner::from_secret(&[0x5e; 32]).map_err(err)?;

@@ -29,7 +29,6 @@ use super::receipt::{BlockOutcome, BlockTx, TxOutcome};
 use super::system_tx::{build_system_calls, LightClientState, SystemInputs};
 use crate::alloy::executor::{BlockCore, CommitMode};
 use crate::alloy::BtcAlloyEvm;
-use btc_evm_bindings::LIGHT_CLIENT;
 
 use crate::genesis::Genesis;
 
@@ -242,12 +241,7 @@ impl<DB: Database + DatabaseCommit> BtcEvm<DB> {
     /// Where the light client stands: its `blockNumber` (slot 0), zero before
     /// `initializeBlockNumber`.
     pub fn light_client_state(&mut self) -> Result<LightClientState, DB::Error> {
-        let next = self.storage(LIGHT_CLIENT, U256::ZERO)?;
-        Ok(if next.is_zero() {
-            LightClientState::Uninitialized
-        } else {
-            LightClientState::Next(u64::try_from(next).unwrap_or(u64::MAX))
-        })
+        LightClientState::read(self.db_mut())
     }
 
     /// Executes one L2 block: the system transactions built from `system` (see
