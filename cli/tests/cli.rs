@@ -24,9 +24,13 @@ fn run(args: &[&str]) -> (i32, Value) {
     (out.status.code().unwrap(), json)
 }
 
-/// Writes `lines` to a fresh temporary file and returns its path.
+/// Writes `contents` to a fresh temporary file and returns its path. Every call gets its own
+/// file: the tests of this binary run in parallel and several of them build the same fixture,
+/// so a name shared between calls would let one test read a file another is rewriting.
 fn temp_file(name: &str, contents: &str) -> PathBuf {
-    let path = std::env::temp_dir().join(format!("btc-evm-cli-{}-{name}", std::process::id()));
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("btc-evm-cli-{}-{n}-{name}", std::process::id()));
     std::fs::write(&path, contents).unwrap();
     path
 }
