@@ -1,9 +1,10 @@
 //! Return and revert data as the Solidity compiler produces them.
 
 use btc_evm_bindings::alloy_sol_types::{Panic, PanicKind, Revert, SolError};
+use revm::context_interface::ContextTr;
 use revm::primitives::Bytes;
 
-use super::host::Exit;
+use super::host::{Call, Exit, Res};
 
 /// `revert("message")`: `Error(string)`.
 pub(super) fn revert(message: &str) -> Exit {
@@ -32,4 +33,13 @@ pub(super) fn clean_address_arg(input: &[u8], index: usize) -> bool {
     input
         .get(start..start + 12)
         .is_some_and(|upper| upper.iter().all(|&b| b == 0))
+}
+
+/// The decoder's check on an `address` first argument: a dirty one reverts with nothing.
+pub(super) fn address_arg<C: ContextTr>(call: &Call<'_, C>) -> Res<()> {
+    if clean_address_arg(&call.input, 0) {
+        Ok(())
+    } else {
+        Err(empty())
+    }
 }

@@ -62,10 +62,11 @@ use btc_evm_bindings::{
 use revm::context_interface::ContextTr;
 use revm::primitives::{address, keccak256, Address, Bytes, B256, U256};
 
-use super::abi::{clean_address_arg, empty, error, overflow, revert};
+use super::abi::{address_arg, empty, error, overflow, revert};
 use super::gas::{self, hash256_gas, sha256_gas, CALL_BASE};
 use super::host::{words, Call, Exit, Res};
-use super::{light_client, vault};
+use super::light_client;
+use super::ownable::{self, address_return, OwnableCall};
 use crate::bitcoin::hashing;
 
 const SLOT0: U256 = U256::ZERO;
@@ -161,14 +162,14 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
         }
         Calls::setOperator(c) => {
             address_arg(call)?;
-            vault::only_owner(call)?;
+            ownable::only_owner(call)?;
             if c._operator.is_zero() {
                 return Err(revert("Operator cannot be zero address"));
             }
             let word = call.sload(SLOT0)?;
             let old = operator_of(word);
             let mask = (U256::MAX >> 96usize) << 8usize;
-            let new = (word & !mask) | (vault::address_word(c._operator) << 8usize);
+            let new = (word & !mask) | (ownable::address_word(c._operator) << 8usize);
             call.sstore(SLOT0, new)?;
             let event = Bridge::OperatorUpdated {
                 oldOperator: old,
@@ -179,11 +180,11 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
         }
         Calls::setFailedDepositVault(c) => {
             address_arg(call)?;
-            vault::only_owner(call)?;
+            ownable::only_owner(call)?;
             if c._failedDepositVault.is_zero() {
                 return Err(revert("Invalid address"));
             }
-            let old = vault::set_address(call, FAILED_DEPOSIT_VAULT, c._failedDepositVault)?;
+            let old = ownable::set_address(call, FAILED_DEPOSIT_VAULT, c._failedDepositVault)?;
             let event = Bridge::FailedDepositVaultUpdated {
                 oldVault: old,
                 newVault: c._failedDepositVault,
@@ -192,7 +193,7 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
             Ok(Bytes::new())
         }
         Calls::setOptimisticWithdrawAmountSats(c) => {
-            vault::only_owner(call)?;
+            ownable::only_owner(call)?;
             let amount = c._optimisticWithdrawAmountSats;
             if amount.is_zero() {
                 return Err(revert("Optimistic withdraw amount cannot be 0"));
@@ -203,32 +204,10 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
             Ok(Bytes::new())
         }
         Calls::transferOwnership(c) => {
-            address_arg(call)?;
-            vault::only_owner(call)?;
-            vault::set_address(call, vault::pending_slot(), c.newOwner)?;
-            let owner = vault::address_of(call.sload(vault::owner_slot())?);
-            let event = Bridge::OwnershipTransferStarted {
-                previousOwner: owner,
-                newOwner: c.newOwner,
-            };
-            call.log(event.encode_log_data())?;
-            Ok(Bytes::new())
+            ownable::call(call, OwnableCall::TransferOwnership(c.newOwner))
         }
-        Calls::acceptOwnership(_) => {
-            let sender = call.caller;
-            if vault::address_of(call.sload(vault::pending_slot())?) != sender {
-                return Err(error(Bridge::OwnableUnauthorizedAccount {
-                    account: sender,
-                }));
-            }
-            vault::transfer_ownership(call, sender)?;
-            Ok(Bytes::new())
-        }
-        Calls::renounceOwnership(_) => {
-            vault::only_owner(call)?;
-            vault::transfer_ownership(call, Address::ZERO)?;
-            Ok(Bytes::new())
-        }
+        Calls::acceptOwnership(_) => ownable::call(call, OwnableCall::AcceptOwnership),
+        Calls::renounceOwnership(_) => ownable::call(call, OwnableCall::RenounceOwnership),
         Calls::initialized(_) => {
             let v = call.sload(SLOT0)?;
             Ok(bool_word(low_byte(v) != 0))
@@ -243,7 +222,7 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
         }
         Calls::failedDepositVault(_) => {
             let v = call.sload(FAILED_DEPOSIT_VAULT)?;
-            Ok(address_return(vault::address_of(v)))
+            Ok(address_return(ownable::address_of(v)))
         }
         Calls::optimisticWithdrawAmountSats(_) => {
             let v = call.sload(OPTIMISTIC_WITHDRAW_AMOUNT_SATS)?;
@@ -284,14 +263,8 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
             let v = call.sload_mapping(c.0, USED_WITHDRAWAL_UTXO)?;
             Ok(bool_word(low_byte(v) != 0))
         }
-        Calls::owner(_) => {
-            let v = call.sload(vault::owner_slot())?;
-            Ok(address_return(vault::address_of(v)))
-        }
-        Calls::pendingOwner(_) => {
-            let v = call.sload(vault::pending_slot())?;
-            Ok(address_return(vault::address_of(v)))
-        }
+        Calls::owner(_) => ownable::call(call, OwnableCall::Owner),
+        Calls::pendingOwner(_) => ownable::call(call, OwnableCall::PendingOwner),
         Calls::paused(_) => {
             let v = call.sload(paused_slot())?;
             Ok(bool_word(low_byte(v) != 0))
@@ -320,7 +293,7 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
         }
         Calls::initialize(c) => initialize(call, &c),
         Calls::setDepositScript(c) => {
-            vault::only_owner(call)?;
+            ownable::only_owner(call)?;
             if c._depositPrefix.len() < 34 {
                 return Err(revert("Deposit script must be longer than 34 bytes"));
             }
@@ -335,7 +308,7 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
             Ok(Bytes::new())
         }
         Calls::setReplaceScript(c) => {
-            vault::only_owner(call)?;
+            ownable::only_owner(call)?;
             let key = c
                 ._replacePrefix
                 .get(2..34)
@@ -410,10 +383,10 @@ fn initialize<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::initializeCall) 
     call.sstore(OPTIMISTIC_WITHDRAW_AMOUNT_SATS, optimistic)?;
     let word = call.sload(SLOT0)?;
     let mask = (U256::MAX >> 96usize) << 8usize;
-    let operator = (word & !mask) | (vault::address_word(SYSTEM_CALLER) << 8usize);
+    let operator = (word & !mask) | (ownable::address_word(SYSTEM_CALLER) << 8usize);
     call.sstore(SLOT0, operator)?;
     let vault_address = btc_evm_bindings::FAILED_DEPOSIT_VAULT;
-    vault::set_address(call, FAILED_DEPOSIT_VAULT, vault_address)?;
+    ownable::set_address(call, FAILED_DEPOSIT_VAULT, vault_address)?;
     let events = [
         Bridge::OperatorUpdated {
             oldOperator: Address::ZERO,
@@ -1456,11 +1429,7 @@ fn low_byte(word: U256) -> u8 {
 
 /// `operator`: the address in bytes 1..21 of slot 0.
 fn operator_of(word: U256) -> Address {
-    vault::address_of(word >> 8usize)
-}
-
-fn address_return(address: Address) -> Bytes {
-    words(&[vault::address_word(address)])
+    ownable::address_of(word >> 8usize)
 }
 
 /// A `bytes` return value: offset, length, the data padded to whole words.
@@ -1488,21 +1457,12 @@ fn when_not_paused<C: ContextTr>(call: &mut Call<'_, C>) -> Res<()> {
 
 /// `onlyOwnerOrOperator`.
 fn only_owner_or_operator<C: ContextTr>(call: &mut Call<'_, C>) -> Res<()> {
-    let owner = vault::address_of(call.sload(vault::owner_slot())?);
+    let owner = ownable::address_of(call.sload(ownable::owner_slot())?);
     let caller = call.caller;
     if caller == owner || caller == operator_of(call.sload(SLOT0)?) {
         Ok(())
     } else {
         Err(revert("caller is not the owner or operator"))
-    }
-}
-
-/// The decoder's check on an `address` first argument.
-fn address_arg<C: ContextTr>(call: &Call<'_, C>) -> Res<()> {
-    if clean_address_arg(&call.input, 0) {
-        Ok(())
-    } else {
-        Err(empty())
     }
 }
 

@@ -55,6 +55,7 @@ mod bridge;
 pub mod gas;
 mod host;
 mod light_client;
+mod ownable;
 mod vault;
 
 use alloc::string::String;
