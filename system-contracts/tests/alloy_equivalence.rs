@@ -12,7 +12,9 @@
 mod evm_common;
 
 use alloy_evm::{EvmEnv, EvmFactory};
-use btc_evm_system_contracts::alloy::{BtcBlockExecutor, BtcEvmFactory, BtcExecutionCtx};
+use btc_evm_system_contracts::alloy::{
+    state_changes, BtcBlockExecutor, BtcEvmFactory, BtcExecutionCtx,
+};
 use btc_evm_system_contracts::bitcoin::script::ScriptTemplate;
 use btc_evm_system_contracts::evm::bindings::{
     BASE_FEE_VAULT, BRIDGE, L1_FEE_VAULT, LIGHT_CLIENT, PRIORITY_FEE_VAULT, SYSTEM_CALLER,
@@ -24,8 +26,7 @@ use revm::context::{BlockEnv, CfgEnv, TxEnv};
 use revm::database::State;
 use revm::database_interface::{Database, DatabaseCommit};
 use revm::primitives::hardfork::SpecId;
-use revm::primitives::{Address, AddressMap, U256};
-use revm::state::{Account, EvmStorageSlot, TransactionId};
+use revm::primitives::{Address, U256};
 
 const RATE: u64 = 7;
 
@@ -35,39 +36,6 @@ struct Node {
     factory: BtcEvmFactory,
     bridge_init: BridgeInit,
     chain_id: u64,
-}
-
-/// What a block's `State` changed, as one commit for the database below it.
-fn changes<DB: Database>(state: &State<DB>) -> AddressMap<Account> {
-    let mut out = AddressMap::default();
-    for (address, cached) in &state.cache.accounts {
-        if cached.status.is_not_modified() {
-            continue;
-        }
-        let mut account = Account::default();
-        match &cached.account {
-            Some(plain) => {
-                account.info = plain.info.clone();
-                account.storage = plain
-                    .storage
-                    .iter()
-                    .map(|(k, v)| {
-                        (
-                            *k,
-                            EvmStorageSlot::new_changed(U256::ZERO, *v, TransactionId::ZERO),
-                        )
-                    })
-                    .collect();
-                if cached.status.was_destroyed() {
-                    account.mark_created();
-                }
-            }
-            None => account.mark_selfdestruct(),
-        }
-        account.mark_touch();
-        out.insert(*address, account);
-    }
-    out
 }
 
 impl Node {
@@ -108,7 +76,7 @@ impl Node {
             }
         }
         let (_, outcome) = executor.finish_outcome();
-        let changes = changes(&state);
+        let changes = state_changes(&state);
         drop(state);
         self.db.commit(changes);
         Ok(outcome)

@@ -21,7 +21,9 @@ use alloy_evm::{EvmEnv, EvmFactory};
 use bitcoin::block::Header;
 use bitcoin::hashes::{sha256d, Hash};
 use bitcoin::{Amount, OutPoint, Txid};
-use btc_evm_system_contracts::alloy::{BtcBlockExecutor, BtcEvmFactory, BtcExecutionCtx};
+use btc_evm_system_contracts::alloy::{
+    state_changes, BtcBlockExecutor, BtcEvmFactory, BtcExecutionCtx,
+};
 use btc_evm_system_contracts::bitcoin::block::parse_block;
 use btc_evm_system_contracts::bitcoin::params::ChainParams;
 use btc_evm_system_contracts::bitcoin::script::ScriptTemplate;
@@ -40,8 +42,7 @@ use btc_evm_system_contracts::regtest::{mine_block, DepositSigner};
 use revm::context::{CfgEnv, TxEnv};
 use revm::database::{CacheDB, EmptyDB, State};
 use revm::database_interface::{Database, DatabaseCommit};
-use revm::primitives::{address, Address, AddressMap, FixedBytes, TxKind, U256};
-use revm::state::{Account, EvmStorageSlot, TransactionId};
+use revm::primitives::{address, Address, FixedBytes, TxKind, U256};
 
 const HEADERS: &str = include_str!("../../../cli/data/mainnet-headers-822528-830592.hex");
 const BLOCK_830000: &str = include_str!("../../../cli/data/blocks/mainnet-830000.hex");
@@ -114,39 +115,6 @@ fn genesis() -> Result<Genesis, String> {
         .accounts
         .insert(ALICE, U256::from(u128::from(DEPOSIT_SATS) * WEI_PER_SAT));
     Genesis::new(&config).map_err(err)
-}
-
-/// What a block's `State` changed, as one commit for the database below it.
-fn changes<DB: Database>(state: &State<DB>) -> AddressMap<Account> {
-    let mut out = AddressMap::default();
-    for (address, cached) in &state.cache.accounts {
-        if cached.status.is_not_modified() {
-            continue;
-        }
-        let mut account = Account::default();
-        match &cached.account {
-            Some(plain) => {
-                account.info = plain.info.clone();
-                account.storage = plain
-                    .storage
-                    .iter()
-                    .map(|(k, v)| {
-                        (
-                            *k,
-                            EvmStorageSlot::new_changed(U256::ZERO, *v, TransactionId::ZERO),
-                        )
-                    })
-                    .collect();
-                if cached.status.was_destroyed() {
-                    account.mark_created();
-                }
-            }
-            None => account.mark_selfdestruct(),
-        }
-        account.mark_touch();
-        out.insert(*address, account);
-    }
-    out
 }
 
 /// A signed EIP-1559 transaction carrying `tx` (the executor recovers the `TxEnv` from it).
@@ -246,7 +214,7 @@ impl Chains {
                 .map_err(err)?;
         }
         let result = executor.apply_post_execution_changes().map_err(err)?;
-        let changes = changes(&state);
+        let changes = state_changes(&state);
         drop(state);
         self.node_db.commit(changes);
         Ok(result.receipts)

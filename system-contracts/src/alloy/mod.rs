@@ -11,11 +11,15 @@
 //!   pre-execution step, then the user transactions, with the ordering and failure rules of
 //!   [`BtcEvm`](crate::evm::BtcEvm) (the same block rules, [`BlockRules`](crate::evm::BlockRules),
 //!   drive both).
+//! - [`state_changes`]: a block's revm `State` as one commit for a `DatabaseCommit` database
+//!   below it.
 
 mod evm;
 pub(crate) mod executor;
 mod factory;
+mod state;
 
 pub use evm::BtcAlloyEvm;
 pub use executor::{BtcBlockExecutor, BtcBlockExecutorFactory, BtcExecutionCtx, BtcTxResult};
 pub use factory::BtcEvmFactory;
+pub use state::state_changes;
