@@ -89,16 +89,6 @@ impl<DB: Database, I> BtcAlloyEvm<DB, I> {
         self.inner
     }
 
-    /// The state database.
-    pub(crate) fn database(&self) -> &DB {
-        &self.inner.ctx.journaled_state.database
-    }
-
-    /// The state database, mutably.
-    pub(crate) fn database_mut(&mut self) -> &mut DB {
-        &mut self.inner.ctx.journaled_state.database
-    }
-
     /// Room for `n` more accounts in the journal's state (a block about to run in it).
     pub(crate) fn reserve_accounts(&mut self, n: usize) {
         self.inner.ctx.journaled_state.inner.state.reserve(n);

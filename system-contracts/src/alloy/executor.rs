@@ -137,7 +137,7 @@ impl BlockCore {
         if self.mode == CommitMode::EachTx {
             let state = evm.take_state();
             if run.is_ok() {
-                evm.database_mut().commit(state);
+                evm.db_mut().commit(state);
             }
         }
         let run = run.map(|result| TxOutcome {

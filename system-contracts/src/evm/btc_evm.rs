@@ -12,6 +12,7 @@
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
+use alloy_evm::Evm;
 use revm::bytecode::Bytecode;
 use revm::context::result::{EVMError, ExecutionResult};
 use revm::context::{BlockEnv, TxEnv};
@@ -133,12 +134,12 @@ impl<DB: Database + DatabaseCommit> BtcEvm<DB> {
 
     /// The state database.
     pub fn db(&self) -> &DB {
-        &self.evm.database().0
+        &self.evm.db().0
     }
 
     /// The state database, mutably.
     pub fn db_mut(&mut self) -> &mut DB {
-        &mut self.evm.database_mut().0
+        &mut self.evm.db_mut().0
     }
 
     /// Replaces the L1 fee model (the rate may change from block to block).
@@ -284,7 +285,7 @@ impl<DB: Database + DatabaseCommit> BtcEvm<DB> {
             BlockTx::System(call) => core.system_call(&mut self.evm, &call),
             BlockTx::User(tx) => {
                 if let Some(run) = core.run_user(&mut self.evm, tx)? {
-                    core.include_user(self.evm.database_mut(), run);
+                    core.include_user(self.evm.db_mut(), run);
                 }
                 Ok(())
             }
