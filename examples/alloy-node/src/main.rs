@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use alloy_consensus::transaction::Recovered;
 use alloy_consensus::{Signed, TxEip1559, TxEnvelope};
 use alloy_evm::block::BlockExecutor;
-use alloy_evm::{EvmEnv, EvmFactory};
+use alloy_evm::EvmFactory;
 use bitcoin::block::Header;
 use bitcoin::hashes::{sha256d, Hash};
 use bitcoin::{Amount, OutPoint, Txid};
@@ -39,7 +39,7 @@ use btc_evm_system_contracts::evm::{
 use btc_evm_system_contracts::genesis::{Genesis, GenesisConfig, VaultConfig};
 use btc_evm_system_contracts::light_client::{Anchor, BlockInfo, HeaderChain};
 use btc_evm_system_contracts::regtest::{mine_block, DepositSigner};
-use revm::context::{CfgEnv, TxEnv};
+use revm::context::TxEnv;
 use revm::database::{CacheDB, EmptyDB, State};
 use revm::database_interface::{Database, DatabaseCommit};
 use revm::primitives::{address, Address, FixedBytes, TxKind, U256};
@@ -190,16 +190,14 @@ impl Chains {
         let light_client = LightClientState::read(&mut self.node_db).map_err(err)?;
         let calls =
             build_system_calls(light_client, Some(&self.bridge_init), system).map_err(err)?;
-        let config = *self.reference.config();
-        let block_env =
-            self.reference
-                .block_env(self.number, 1_700_000_000 + 2 * self.number, BASEFEE);
-        let mut cfg_env = CfgEnv::new_with_spec(config.spec);
-        cfg_env.chain_id = config.chain_id;
+        let config = self.reference.config();
+        let env = config.evm_env(config.block_env(
+            self.number,
+            1_700_000_000 + 2 * self.number,
+            BASEFEE,
+        ));
         let mut state = State::builder().with_database(&mut self.node_db).build();
-        let evm = self
-            .factory
-            .create_evm(&mut state, EvmEnv { cfg_env, block_env });
+        let evm = self.factory.create_evm(&mut state, env);
         let mut executor = BtcBlockExecutor::new(
             evm,
             BtcExecutionCtx {

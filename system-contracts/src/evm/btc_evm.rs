@@ -16,7 +16,6 @@ use alloy_evm::Evm;
 use revm::bytecode::Bytecode;
 use revm::context::result::{EVMError, ExecutionResult};
 use revm::context::{BlockEnv, TxEnv};
-use revm::context_interface::block::BlobExcessGasAndPrice;
 use revm::database::{CacheDB, EmptyDB};
 use revm::database_interface::{Database, DatabaseCommit};
 use revm::inspector::NoOpInspector;
@@ -150,17 +149,7 @@ impl<DB: Database + DatabaseCommit> BtcEvm<DB> {
     /// A block environment for this chain: the configured coinbase and gas limit,
     /// post-merge and post-Cancun fields set.
     pub fn block_env(&self, number: u64, timestamp: u64, basefee: u64) -> BlockEnv {
-        BlockEnv {
-            number: U256::from(number),
-            beneficiary: self.config.coinbase,
-            timestamp: U256::from(timestamp),
-            gas_limit: self.config.block_gas_limit,
-            basefee,
-            difficulty: U256::ZERO,
-            prevrandao: Some(B256::ZERO),
-            blob_excess_gas_and_price: Some(BlobExcessGasAndPrice::new(0, 1)),
-            ..BlockEnv::default()
-        }
+        self.config.block_env(number, timestamp, basefee)
     }
 
     /// Sets the block the next transactions run in; the coinbase is always the configured

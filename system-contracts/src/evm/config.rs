@@ -5,10 +5,11 @@ use alloc::sync::Arc;
 use alloy_evm::EvmEnv;
 use btc_evm_precompiles::PrecompileConfig;
 use revm::context::{BlockEnv, CfgEnv};
+use revm::context_interface::block::BlobExcessGasAndPrice;
 use revm::database_interface::{Database, DatabaseCommit};
 use revm::inspector::NoOpInspector;
 use revm::primitives::hardfork::SpecId;
-use revm::primitives::Address;
+use revm::primitives::{Address, B256, U256};
 
 use super::btc_evm::AnyDb;
 use super::fees::{L1FeeModel, PerByteL1Fee};
@@ -47,6 +48,32 @@ impl Default for ChainConfig {
             precompiles: PrecompileConfig::default(),
             contracts: ContractMode::Solidity,
         }
+    }
+}
+
+impl ChainConfig {
+    /// The block environment of block `number`: this chain's coinbase and gas limit, no
+    /// difficulty, a zero `prevrandao`, blob gas at its minimum price.
+    pub fn block_env(&self, number: u64, timestamp: u64, basefee: u64) -> BlockEnv {
+        BlockEnv {
+            number: U256::from(number),
+            beneficiary: self.coinbase,
+            timestamp: U256::from(timestamp),
+            gas_limit: self.block_gas_limit,
+            basefee,
+            difficulty: U256::ZERO,
+            prevrandao: Some(B256::ZERO),
+            blob_excess_gas_and_price: Some(BlobExcessGasAndPrice::new(0, 1)),
+            ..BlockEnv::default()
+        }
+    }
+
+    /// The [`EvmEnv`] an EVM of this chain runs `block_env` with (this chain's hardfork and
+    /// chain id), as [`alloy_evm::EvmFactory::create_evm`] takes it.
+    pub fn evm_env(&self, block_env: BlockEnv) -> EvmEnv {
+        let mut cfg_env = CfgEnv::new_with_spec(self.spec);
+        cfg_env.chain_id = self.chain_id;
+        EvmEnv { cfg_env, block_env }
     }
 }
 
@@ -113,12 +140,7 @@ impl<DB: Database + DatabaseCommit> BtcEvmBuilder<DB> {
 
     /// The EVM: the one [`BtcEvmFactory`] builds for this configuration, over `db`.
     pub fn build(self) -> BtcEvm<DB> {
-        let mut cfg_env = CfgEnv::new_with_spec(self.config.spec);
-        cfg_env.chain_id = self.config.chain_id;
-        let env = EvmEnv {
-            cfg_env,
-            block_env: BlockEnv::default(),
-        };
+        let env = self.config.evm_env(BlockEnv::default());
         let evm = self
             .factory()
             .build(AnyDb(self.db), env, NoOpInspector {}, false);
