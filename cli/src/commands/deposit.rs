@@ -208,7 +208,7 @@ pub struct SafeWithdrawArgs {
 }
 
 fn safe_withdraw_params(args: SafeWithdrawArgs, _json: bool) -> Result<Report, Failure> {
-    use bitcoin::consensus::encode::{deserialize, serialize};
+    use bitcoin::consensus::encode::serialize;
     use btc_evm_system_contracts::bitcoin::deposit::TxPieces;
     use btc_evm_system_contracts::bitcoin::merkle::txid_proof;
 
@@ -234,10 +234,7 @@ fn safe_withdraw_params(args: SafeWithdrawArgs, _json: bool) -> Result<Report, F
         .get(index)
         .ok_or_else(|| Failure::Input("prepare transaction".into()))?;
     let proof = txid_proof(&txids, index).map_err(|e| Failure::Input(e.to_string()))?;
-    let payout_bytes = hex::decode(args.payout_tx.trim().trim_start_matches("0x"))
-        .map_err(|e| Failure::Input(format!("--payout-tx: not hex: {e}")))?;
-    let payout: bitcoin::Transaction = deserialize(&payout_bytes)
-        .map_err(|e| Failure::Input(format!("--payout-tx: not a transaction: {e}")))?;
+    let payout = super::tx_arg("--payout-tx", &args.payout_tx)?;
     let [output] = payout.output.as_slice() else {
         return Err(Failure::Input(format!(
             "--payout-tx: {} outputs, exactly one required",

@@ -26,6 +26,18 @@ pub fn network(name: &str) -> Result<&'static ChainParams, Failure> {
     })
 }
 
+/// Decodes `0x`-optional hex (surrounding whitespace ignored), naming `flag` on failure.
+pub fn hex_arg(flag: &str, text: &str) -> Result<Vec<u8>, Failure> {
+    hex::decode(text.trim().trim_start_matches("0x"))
+        .map_err(|e| Failure::Input(format!("{flag}: not hex: {e}")))
+}
+
+/// Decodes a raw Bitcoin transaction given as `0x`-optional hex, naming `flag` on failure.
+pub fn tx_arg(flag: &str, text: &str) -> Result<bitcoin::Transaction, Failure> {
+    bitcoin::consensus::deserialize(&hex_arg(flag, text)?)
+        .map_err(|e| Failure::Input(format!("{flag}: not a transaction: {e}")))
+}
+
 /// Reads a raw block given as hex (whitespace ignored) from a file.
 pub fn read_block(path: &std::path::Path) -> Result<bitcoin::Block, Failure> {
     let text = crate::output::read_file(path)?;

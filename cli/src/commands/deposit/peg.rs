@@ -4,7 +4,7 @@
 use std::str::FromStr;
 
 use bitcoin::address::NetworkUnchecked;
-use bitcoin::consensus::encode::{deserialize, serialize};
+use bitcoin::consensus::encode::serialize;
 use bitcoin::hashes::Hash;
 use bitcoin::{Address, Amount, Network, OutPoint, Transaction, Txid};
 use btc_evm_system_contracts::bitcoin::peg::address::{
@@ -17,6 +17,7 @@ use btc_evm_system_contracts::bitcoin::script::ScriptTemplate;
 use clap::Args;
 use serde_json::{json, Value};
 
+use crate::commands::{hex_arg, tx_arg};
 use crate::output::{hex0x, Failure, Report};
 
 /// The N-of-N key: signer keys, or the aggregated key.
@@ -100,8 +101,7 @@ pub struct FinalizeArgs {
 
 /// Decodes `0x`-optional hex of exactly `N` bytes, naming the flag on failure.
 pub fn fixed_hex<const N: usize>(flag: &str, text: &str) -> Result<[u8; N], Failure> {
-    let bytes = hex::decode(text.trim().trim_start_matches("0x"))
-        .map_err(|e| Failure::Input(format!("{flag}: not hex: {e}")))?;
+    let bytes = hex_arg(flag, text)?;
     <[u8; N]>::try_from(bytes.as_slice())
         .map_err(|_| Failure::Input(format!("{flag}: {} bytes, {N} expected", bytes.len())))
 }
@@ -138,10 +138,7 @@ fn aggregated(keys: &KeyArgs) -> Result<(Option<AggregateKey>, [u8; 32]), Failur
     let raw = keys
         .signer_keys
         .iter()
-        .map(|k| {
-            hex::decode(k.trim().trim_start_matches("0x"))
-                .map_err(|e| Failure::Input(format!("--signer-key {k}: not hex: {e}")))
-        })
+        .map(|k| hex_arg(&format!("--signer-key {k}"), k))
         .collect::<Result<Vec<_>, _>>()?;
     let key = AggregateKey::from_slices(&raw).map_err(|e| Failure::Input(e.to_string()))?;
     let x = key.x_only();
@@ -324,10 +321,7 @@ fn build_move(args: &MoveArgs) -> Result<Move, Failure> {
     let outpoint = parse_outpoint(&args.outpoint)?;
     let amount = match &args.funding_tx {
         Some(raw) => {
-            let bytes = hex::decode(raw.trim().trim_start_matches("0x"))
-                .map_err(|e| Failure::Input(format!("--funding-tx: not hex: {e}")))?;
-            let funding: Transaction = deserialize(&bytes)
-                .map_err(|e| Failure::Input(format!("--funding-tx: not a transaction: {e}")))?;
+            let funding = tx_arg("--funding-tx", raw)?;
             if funding.compute_txid() != outpoint.txid {
                 return Err(Failure::Input(format!(
                     "unknown outpoint {outpoint}: the funding transaction is {}",
@@ -478,12 +472,7 @@ pub fn mine(args: MineArgs) -> Result<Report, Failure> {
     let txs = args
         .txs
         .iter()
-        .map(|t| {
-            let bytes = hex::decode(t.trim().trim_start_matches("0x"))
-                .map_err(|e| Failure::Input(format!("--tx: not hex: {e}")))?;
-            deserialize::<Transaction>(&bytes)
-                .map_err(|e| Failure::Input(format!("--tx: not a transaction: {e}")))
-        })
+        .map(|t| tx_arg("--tx", t))
         .collect::<Result<Vec<_>, _>>()?;
     let genesis = bitcoin::blockdata::constants::genesis_block(Network::Regtest);
     let prev = args.prev.unwrap_or_else(|| genesis.block_hash());
