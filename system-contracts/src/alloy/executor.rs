@@ -33,7 +33,8 @@ pub struct BtcExecutionCtx<'a> {
 /// The result of one user transaction, before it is committed.
 #[derive(Debug)]
 pub struct BtcTxResult {
-    /// revm's result and the state it changed.
+    /// revm's result and the state it changed (empty where the block runs in revm's
+    /// journal, as in [`BtcEvm`](crate::evm::BtcEvm): the changes are there).
     pub result: ResultAndState<HaltReason>,
     /// The fees it routed.
     pub fees: FeesPaid,
@@ -65,18 +66,6 @@ pub(crate) enum CommitMode {
     /// commit at the end of the block or dropped if the block fails
     /// ([`BtcEvm`](crate::evm::BtcEvm)).
     InJournal,
-}
-
-/// A user transaction run by [`BlockCore::run_user`], not yet included.
-#[derive(Debug)]
-pub(crate) struct UserRun {
-    result: revm::context::result::ExecutionResult,
-    /// Its state ([`CommitMode::EachTx`]); empty in [`CommitMode::InJournal`], where the
-    /// changes are in the journal.
-    state: revm::state::EvmState,
-    fees: FeesPaid,
-    caller: Address,
-    index: usize,
 }
 
 /// The one transaction loop of a btc-evm block, behind both [`BtcBlockExecutor`] and
@@ -155,7 +144,7 @@ impl BlockCore {
         &mut self,
         evm: &mut BtcAlloyEvm<DB, I>,
         tx: TxEnv,
-    ) -> Result<Option<UserRun>, L2BlockError<DB::Error>>
+    ) -> Result<Option<BtcTxResult>, L2BlockError<DB::Error>>
     where
         DB: Database,
         I: Inspector<BtcEvmContext<DB>>,
@@ -172,9 +161,8 @@ impl BlockCore {
             CommitMode::InJournal => Default::default(),
         };
         match run {
-            Ok(result) => Ok(Some(UserRun {
-                result,
-                state,
+            Ok(result) => Ok(Some(BtcTxResult {
+                result: ResultAndState::new(result, state),
                 fees: evm.last_fees(),
                 caller,
                 index,
@@ -188,13 +176,12 @@ impl BlockCore {
 
     /// Includes a user transaction run by [`Self::run_user`]: commits its state
     /// ([`CommitMode::EachTx`]) and records its receipt; the gas it used.
-    pub(crate) fn include_user<DB>(&mut self, db: &mut DB, run: UserRun) -> u64
+    pub(crate) fn include_user<DB>(&mut self, db: &mut DB, run: BtcTxResult) -> u64
     where
         DB: DatabaseCommit,
     {
-        let UserRun {
-            result,
-            state,
+        let BtcTxResult {
+            result: ResultAndState { result, state },
             fees,
             caller,
             index,
@@ -282,33 +269,12 @@ where
         &mut self,
         tx: TxEnv,
     ) -> Result<Option<BtcTxResult>, L2BlockError<DB::Error>> {
-        Ok(self
-            .core
-            .run_user(&mut self.evm, tx)?
-            .map(|run| BtcTxResult {
-                result: ResultAndState::new(run.result, run.state),
-                fees: run.fees,
-                caller: run.caller,
-                index: run.index,
-            }))
+        self.core.run_user(&mut self.evm, tx)
     }
 
     /// Commits a user transaction run by [`run_user_tx`](Self::run_user_tx).
     pub fn commit_user_tx(&mut self, output: BtcTxResult) -> GasOutput {
-        let BtcTxResult {
-            result: ResultAndState { result, state },
-            fees,
-            caller,
-            index,
-        } = output;
-        let run = UserRun {
-            result,
-            state,
-            fees,
-            caller,
-            index,
-        };
-        GasOutput::new(self.core.include_user(self.evm.db_mut(), run))
+        GasOutput::new(self.core.include_user(self.evm.db_mut(), output))
     }
 
     /// The outcome so far: receipts, rejected transactions, gas and fees, as
