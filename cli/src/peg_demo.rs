@@ -30,7 +30,7 @@ use btc_evm_system_contracts::withdrawal_proof::{
 use btc_evm_system_contracts::BtcEvm;
 
 pub use crate::demo::DemoError;
-use crate::demo::{fail, record_block, Step};
+use crate::demo::{fail, next_block, record_block, Step, BASEFEE};
 use revm::context::TxEnv;
 use revm::database::{CacheDB, EmptyDB};
 use revm::primitives::{address, Address, FixedBytes, Log, TxKind, B256, U256};
@@ -45,8 +45,6 @@ pub const ALICE: Address = address!("00000000000000000000000000000000000a11ce");
 pub const DEPOSIT_SATS: u64 = 10_000_000;
 /// The Bitcoin output Alice asks to be paid to (`txId`, little-endian, and `outputId`).
 pub const ALICE_PAYOUT: ([u8; 32], [u8; 4]) = ([0x5a; 32], [1, 0, 0, 0]);
-
-const BASEFEE: u64 = 1_000_000_000;
 
 /// What the round trip did.
 pub struct PegRoundTrip {
@@ -239,17 +237,9 @@ pub fn run_in(mode: ContractMode) -> Result<PegRoundTrip, DemoError> {
 
     // The L2: record both blocks, make the deposit.
     let mut number = 0u64;
-    let mut block = |evm: &mut BtcEvm<CacheDB<EmptyDB>>,
-                     system: SystemInputs,
-                     user: Vec<TxEnv>,
-                     step: &'static str|
-     -> Result<BlockOutcome, DemoError> {
-        number += 1;
-        let env = evm.block_env(number, 1_700_000_000 + 2 * number, BASEFEE);
-        evm.execute_block(env, &system, user).step(step)
-    };
-    let out = block(
+    let out = next_block(
         &mut report.evm,
+        &mut number,
         SystemInputs {
             blocks: vec![info1],
             deposits: vec![],
@@ -260,8 +250,9 @@ pub fn run_in(mode: ContractMode) -> Result<PegRoundTrip, DemoError> {
     report.line("L2 block 1: light client starts at Bitcoin height 1, Bridge initialized");
     report.receipts("", &out);
     let before = report.evm.balance(ALICE).step("balance")?;
-    let out = block(
+    let out = next_block(
         &mut report.evm,
+        &mut number,
         SystemInputs {
             blocks: vec![info2],
             deposits: vec![PendingDeposit {
@@ -309,8 +300,9 @@ pub fn run_in(mode: ContractMode) -> Result<PegRoundTrip, DemoError> {
         chain_id: Some(report.evm.config().chain_id),
         ..TxEnv::default()
     };
-    let out = block(
+    let out = next_block(
         &mut report.evm,
+        &mut number,
         SystemInputs::default(),
         vec![tx],
         "withdraw",

@@ -72,7 +72,7 @@ pub const VAULT_RECIPIENT: Address = address!("000000000000000000000000000000000
 
 const WEI_PER_SAT: u128 = btc_evm_system_contracts::genesis::WEI_PER_SAT as u128;
 const DEPOSIT_SATS: u64 = 100_000_000;
-const BASEFEE: u64 = 1_000_000_000;
+pub(crate) const BASEFEE: u64 = 1_000_000_000;
 const PRIORITY: u128 = 100_000_000;
 const MIN_WITHDRAW: u128 = 10_000_000_000_000;
 
@@ -208,6 +208,20 @@ fn btc(wei: U256) -> String {
     format!("{whole}.{frac} cBTC")
 }
 
+/// Executes L2 block `*number + 1` on `evm` (base fee [`BASEFEE`], timestamps two seconds
+/// apart) and counts it; `step` names it in an error.
+pub(crate) fn next_block(
+    evm: &mut BtcEvm<CacheDB<EmptyDB>>,
+    number: &mut u64,
+    system: SystemInputs,
+    user: Vec<TxEnv>,
+    step: &'static str,
+) -> Result<BlockOutcome, DemoError> {
+    *number += 1;
+    let env = evm.block_env(*number, 1_700_000_000 + 2 * *number, BASEFEE);
+    evm.execute_block(env, &system, user).step(step)
+}
+
 struct L2 {
     evm: BtcEvm<CacheDB<EmptyDB>>,
     number: u64,
@@ -234,11 +248,7 @@ impl L2 {
         user: Vec<TxEnv>,
         step: &'static str,
     ) -> Result<BlockOutcome, DemoError> {
-        self.number += 1;
-        let env = self
-            .evm
-            .block_env(self.number, 1_700_000_000 + 2 * self.number, BASEFEE);
-        self.evm.execute_block(env, &system, user).step(step)
+        next_block(&mut self.evm, &mut self.number, system, user, step)
     }
 
     fn tx(&mut self, from: Address, to: TxKind, value: U256, data: Vec<u8>) -> TxEnv {
