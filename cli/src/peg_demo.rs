@@ -321,12 +321,9 @@ pub fn run_in(mode: ContractMode) -> Result<PegRoundTrip, DemoError> {
     report.receipts("withdraw", &out);
 
     // The operator's proof.
-    let root = prover::state_root(report.evm.db());
-    let proof = prover::prove(
-        report.evm.db(),
-        BRIDGE,
-        &withdrawal_proof_slots(report.withdrawal_index),
-    );
+    let state = prover::StateProver::new(report.evm.db());
+    let root = state.root();
+    let proof = state.prove(BRIDGE, &withdrawal_proof_slots(report.withdrawal_index));
     let json = serde_json::to_vec(&proof).step("proof JSON")?;
     let utxo = verify_withdrawal(root, &json, report.withdrawal_index).step("verify proof")?;
     let expected = Utxo {
@@ -336,8 +333,7 @@ pub fn run_in(mode: ContractMode) -> Result<PegRoundTrip, DemoError> {
     if utxo != expected {
         return Err(fail("verify proof", format!("{utxo:?}")));
     }
-    let deposit_proof = prover::prove(
-        report.evm.db(),
+    let deposit_proof = state.prove(
         BRIDGE,
         &btc_evm_system_contracts::withdrawal_proof::deposit_proof_slots(report.deposit_id),
     );

@@ -362,11 +362,83 @@ pub mod prover {
     /// The state root of every existing account in the cache (an in-memory chain's whole
     /// state, as `BtcEvm::from_genesis` keeps it).
     pub fn state_root<ExtDB>(db: &CacheDB<ExtDB>) -> B256 {
-        let leaves = account_leaves(db);
-        if leaves.is_empty() {
-            return EMPTY_ROOT_HASH;
+        StateProver::new(db).root()
+    }
+
+    /// The `eth_getProof` answer for `address` and `slots` under [`state_root`]. An account
+    /// not in the state gets an exclusion proof with empty fields. To prove several
+    /// accounts or records of one state, or to prove and take the root, use one
+    /// [`StateProver`]: this hashes the whole state each time.
+    pub fn prove<ExtDB>(db: &CacheDB<ExtDB>, address: Address, slots: &[U256]) -> AccountProof {
+        StateProver::new(db).prove(address, slots)
+    }
+
+    /// One state, hashed once (every account's storage root and trie leaf): its root, and
+    /// `eth_getProof` answers under that root for as many accounts and slots as asked.
+    pub struct StateProver<'a, ExtDB> {
+        db: &'a CacheDB<ExtDB>,
+        leaves: Vec<(B256, Vec<u8>)>,
+        root: B256,
+    }
+
+    impl<'a, ExtDB> StateProver<'a, ExtDB> {
+        /// Hashes the state in `db`'s cache (every existing account).
+        pub fn new(db: &'a CacheDB<ExtDB>) -> Self {
+            let leaves = account_leaves(db);
+            let root = if leaves.is_empty() {
+                EMPTY_ROOT_HASH
+            } else {
+                trie(&leaves, &[]).0
+            };
+            StateProver { db, leaves, root }
         }
-        trie(&leaves, &[]).0
+
+        /// The state root.
+        pub fn root(&self) -> B256 {
+            self.root
+        }
+
+        /// The `eth_getProof` answer for `address` and `slots` under [`Self::root`]. An
+        /// account not in the state gets an exclusion proof with empty fields.
+        pub fn prove(&self, address: Address, slots: &[U256]) -> AccountProof {
+            let hashed = keccak256(address);
+            let account_proof = if self.leaves.is_empty() {
+                Vec::new()
+            } else {
+                path(&trie(&self.leaves, &[hashed]).1, hashed)
+            };
+            let account = self.db.cache.accounts.get(&address).filter(|a| live(a));
+            let slot_keys: Vec<B256> = slots
+                .iter()
+                .map(|s| keccak256(s.to_be_bytes::<32>()))
+                .collect();
+            let (storage_hash, nodes) = match account {
+                Some(a) => storage_trie(a, &slot_keys),
+                None => (EMPTY_ROOT_HASH, Default::default()),
+            };
+            let storage_proof = slots
+                .iter()
+                .zip(&slot_keys)
+                .map(|(slot, key)| StorageProof {
+                    key: *slot,
+                    value: account
+                        .and_then(|a| a.storage.get(slot).copied())
+                        .unwrap_or_default(),
+                    proof: path(&nodes, *key),
+                })
+                .collect();
+            AccountProof {
+                address,
+                account_proof,
+                balance: account.map(|a| a.info.balance).unwrap_or_default(),
+                code_hash: account
+                    .map(|a| a.info.code_hash)
+                    .unwrap_or(revm::primitives::KECCAK_EMPTY),
+                nonce: U64::from(account.map(|a| a.info.nonce).unwrap_or_default()),
+                storage_hash,
+                storage_proof,
+            }
+        }
     }
 
     fn path(nodes: &alloy_trie::proof::ProofNodes, key: B256) -> Vec<Bytes> {
@@ -375,48 +447,5 @@ pub mod prover {
             .into_iter()
             .map(|(_, node)| node)
             .collect()
-    }
-
-    /// The `eth_getProof` answer for `address` and `slots` under [`state_root`]. An account
-    /// not in the state gets an exclusion proof with empty fields.
-    pub fn prove<ExtDB>(db: &CacheDB<ExtDB>, address: Address, slots: &[U256]) -> AccountProof {
-        let leaves = account_leaves(db);
-        let hashed = keccak256(address);
-        let account_proof = if leaves.is_empty() {
-            Vec::new()
-        } else {
-            path(&trie(&leaves, &[hashed]).1, hashed)
-        };
-        let account = db.cache.accounts.get(&address).filter(|a| live(a));
-        let slot_keys: Vec<B256> = slots
-            .iter()
-            .map(|s| keccak256(s.to_be_bytes::<32>()))
-            .collect();
-        let (storage_hash, nodes) = match account {
-            Some(a) => storage_trie(a, &slot_keys),
-            None => (EMPTY_ROOT_HASH, Default::default()),
-        };
-        let storage_proof = slots
-            .iter()
-            .zip(&slot_keys)
-            .map(|(slot, key)| StorageProof {
-                key: *slot,
-                value: account
-                    .and_then(|a| a.storage.get(slot).copied())
-                    .unwrap_or_default(),
-                proof: path(&nodes, *key),
-            })
-            .collect();
-        AccountProof {
-            address,
-            account_proof,
-            balance: account.map(|a| a.info.balance).unwrap_or_default(),
-            code_hash: account
-                .map(|a| a.info.code_hash)
-                .unwrap_or(revm::primitives::KECCAK_EMPTY),
-            nonce: U64::from(account.map(|a| a.info.nonce).unwrap_or_default()),
-            storage_hash,
-            storage_proof,
-        }
     }
 }

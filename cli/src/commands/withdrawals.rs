@@ -204,8 +204,9 @@ fn prove(args: ProveArgs, json: bool) -> Result<Report, Failure> {
     } else {
         withdrawal_proof_slots(args.index).to_vec()
     };
-    let root = prover::state_root(&db);
-    let proof = prover::prove(&db, BRIDGE, &slots);
+    let state = prover::StateProver::new(&db);
+    let root = state.root();
+    let proof = state.prove(BRIDGE, &slots);
     let answer =
         serde_json::to_value(&proof).map_err(|e| Failure::Input(format!("proof JSON: {e}")))?;
     let bytes = serde_json::to_vec(&answer).map_err(|e| Failure::Input(e.to_string()))?;
