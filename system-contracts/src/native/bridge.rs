@@ -76,6 +76,9 @@ const DEPOSIT_PREFIX: u64 = 3;
 const DEPOSIT_SUFFIX: u64 = 4;
 const REPLACE_PREFIX: u64 = 5;
 const REPLACE_SUFFIX: u64 = 6;
+/// The slots of a script's prefix and suffix.
+const DEPOSIT_SCRIPT: (u64, u64) = (DEPOSIT_PREFIX, DEPOSIT_SUFFIX);
+const REPLACE_SCRIPT: (u64, u64) = (REPLACE_PREFIX, REPLACE_SUFFIX);
 const WITHDRAWAL_UTXOS: u64 = 7;
 const DEPOSIT_TX_IDS: u64 = 8;
 const PROCESSED_TX_IDS: u64 = 9;
@@ -134,43 +137,15 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
             withdraw(call, c.txId, c.outputId.0)
         }
         Calls::batchWithdraw(c) => batch_withdraw(call, &c),
-        Calls::pause(_) => {
-            only_owner_or_operator(call)?;
-            let word = call.sload(paused_slot())?;
-            if low_byte(word) != 0 {
-                return Err(error(Bridge::EnforcedPause {}));
-            }
-            call.sstore(paused_slot(), (word & !U256::from(0xff)) | U256::from(1))?;
-            let event = Bridge::Paused {
-                account: call.caller,
-            };
-            call.log(event.encode_log_data())?;
-            Ok(Bytes::new())
-        }
-        Calls::unpause(_) => {
-            only_owner_or_operator(call)?;
-            let word = call.sload(paused_slot())?;
-            if low_byte(word) == 0 {
-                return Err(error(Bridge::ExpectedPause {}));
-            }
-            call.sstore(paused_slot(), word & !U256::from(0xff))?;
-            let event = Bridge::Unpaused {
-                account: call.caller,
-            };
-            call.log(event.encode_log_data())?;
-            Ok(Bytes::new())
-        }
+        Calls::pause(_) => set_paused(call, true),
+        Calls::unpause(_) => set_paused(call, false),
         Calls::setOperator(c) => {
             address_arg(call)?;
             ownable::only_owner(call)?;
             if c._operator.is_zero() {
                 return Err(revert("Operator cannot be zero address"));
             }
-            let word = call.sload(SLOT0)?;
-            let old = operator_of(word);
-            let mask = (U256::MAX >> 96usize) << 8usize;
-            let new = (word & !mask) | (ownable::address_word(c._operator) << 8usize);
-            call.sstore(SLOT0, new)?;
+            let old = set_operator(call, c._operator)?;
             let event = Bridge::OperatorUpdated {
                 oldOperator: old,
                 newOperator: c._operator,
@@ -233,22 +208,12 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
             Ok(words(&[v]))
         }
         Calls::depositTxIds(c) => {
-            let len = call.sload(U256::from(DEPOSIT_TX_IDS))?;
-            if c.0 >= len {
-                // A public getter's index check reverts with nothing (not Panic(0x32)).
-                return Err(empty());
-            }
-            let base = array_base(call, DEPOSIT_TX_IDS)?;
+            let base = getter_array_base(call, DEPOSIT_TX_IDS, c.0)?;
             let v = call.sload(base.wrapping_add(c.0))?;
             Ok(words(&[v]))
         }
         Calls::withdrawalUTXOs(c) => {
-            let len = call.sload(U256::from(WITHDRAWAL_UTXOS))?;
-            if c.0 >= len {
-                // A public getter's index check reverts with nothing (not Panic(0x32)).
-                return Err(empty());
-            }
-            let base = array_base(call, WITHDRAWAL_UTXOS)?;
+            let base = getter_array_base(call, WITHDRAWAL_UTXOS, c.0)?;
             let at = base.wrapping_add(c.0.wrapping_mul(U256::from(2)));
             let tx_id = call.sload(at)?;
             let output_id = call.sload(at.wrapping_add(U256::from(1)))?;
@@ -282,14 +247,7 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
         Calls::replaceSuffix(_) => Ok(bytes_return(&load_bytes(call, REPLACE_SUFFIX)?)),
         Calls::getAggregatedKey(_) => {
             let prefix = load_bytes(call, DEPOSIT_PREFIX)?;
-            match prefix.get(2..34) {
-                Some(key) => Ok(bytes_return(key)),
-                None => Err(error(Bridge::SliceOutOfBounds {
-                    start: U256::from(2),
-                    length: U256::from(32),
-                    size: U256::from(prefix.len()),
-                })),
-            }
+            Ok(bytes_return(aggregated_key(&prefix)?))
         }
         Calls::initialize(c) => initialize(call, &c),
         Calls::setDepositScript(c) => {
@@ -297,8 +255,7 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
             if c._depositPrefix.len() < 34 {
                 return Err(revert("Deposit script must be longer than 34 bytes"));
             }
-            let slots = store_bytes(call, DEPOSIT_PREFIX, &c._depositPrefix)?
-                + store_bytes(call, DEPOSIT_SUFFIX, &c._depositSuffix)?;
+            let slots = store_script(call, DEPOSIT_SCRIPT, &c._depositPrefix, &c._depositSuffix)?;
             let event = Bridge::DepositScriptUpdate {
                 depositPrefix: c._depositPrefix,
                 depositSuffix: c._depositSuffix,
@@ -313,22 +270,13 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
                 ._replacePrefix
                 .get(2..34)
                 .ok_or_else(|| revert("Replace script must be longer than 34 bytes"))?;
-            // getAggregatedKey(): depositPrefix.slice(2, 32)
             let prefix = load_bytes(call, DEPOSIT_PREFIX)?;
-            let Some(aggregated) = prefix.get(2..34) else {
-                return Err(error(Bridge::SliceOutOfBounds {
-                    start: U256::from(2),
-                    length: U256::from(32),
-                    size: U256::from(prefix.len()),
-                }));
-            };
-            if key != aggregated {
+            if key != aggregated_key(&prefix)? {
                 return Err(revert(
                     "Replace prefix must contain the same aggregated key as deposit prefix",
                 ));
             }
-            let slots = store_bytes(call, REPLACE_PREFIX, &c._replacePrefix)?
-                + store_bytes(call, REPLACE_SUFFIX, &c._replaceSuffix)?;
+            let slots = store_script(call, REPLACE_SCRIPT, &c._replacePrefix, &c._replaceSuffix)?;
             let event = Bridge::ReplaceScriptUpdate {
                 replacePrefix: c._replacePrefix,
                 replaceSuffix: c._replaceSuffix,
@@ -375,16 +323,12 @@ fn initialize<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::initializeCall) 
             "Deposit amount must exceed the payout anchor amount",
         ));
     }
-    call.sstore(SLOT0, (slot0 & !U256::from(0xff)) | U256::from(1))?;
-    let slots = store_bytes(call, DEPOSIT_PREFIX, &c._depositPrefix)?
-        + store_bytes(call, DEPOSIT_SUFFIX, &c._depositSuffix)?;
+    call.sstore(SLOT0, with_flag(slot0, true))?;
+    let slots = store_script(call, DEPOSIT_SCRIPT, &c._depositPrefix, &c._depositSuffix)?;
     call.sstore(DEPOSIT_AMOUNT, amount)?;
     let optimistic = sats - U256::from(PAYOUT_ANCHOR_OUTPUT_AMOUNT);
     call.sstore(OPTIMISTIC_WITHDRAW_AMOUNT_SATS, optimistic)?;
-    let word = call.sload(SLOT0)?;
-    let mask = (U256::MAX >> 96usize) << 8usize;
-    let operator = (word & !mask) | (ownable::address_word(SYSTEM_CALLER) << 8usize);
-    call.sstore(SLOT0, operator)?;
+    set_operator(call, SYSTEM_CALLER)?;
     let vault_address = btc_evm_bindings::FAILED_DEPOSIT_VAULT;
     ownable::set_address(call, FAILED_DEPOSIT_VAULT, vault_address)?;
     let events = [
@@ -503,6 +447,17 @@ fn store_bytes<C: ContextTr>(call: &mut Call<'_, C>, slot: u64, data: &[u8]) -> 
     Ok(slots)
 }
 
+/// A script's prefix and suffix stored at `slots` (`…Prefix = _…Prefix; …Suffix =
+/// _…Suffix;`).
+fn store_script<C: ContextTr>(
+    call: &mut Call<'_, C>,
+    slots: (u64, u64),
+    prefix: &[u8],
+    suffix: &[u8],
+) -> Res<StoredSlots> {
+    Ok(store_bytes(call, slots.0, prefix)? + store_bytes(call, slots.1, suffix)?)
+}
+
 // ---------------------------------------------------------------------------------------
 // Deposits
 // ---------------------------------------------------------------------------------------
@@ -551,17 +506,13 @@ fn deposit<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::depositCall) -> Res
     call.sstore(base.wrapping_add(deposit_id), tx_id_word)?;
 
     let suffix = load_bytes(call, DEPOSIT_SUFFIX)?;
-    if script.len() != prefix.len() + 20 + suffix.len() {
-        return Err(revert("Invalid script length"));
-    }
-    let (head, rest) = script.split_at(prefix.len());
-    if head != prefix.as_slice() {
-        return Err(revert("Invalid deposit script"));
-    }
-    let (recipient, tail) = rest.split_at(20);
-    if tail != suffix.as_slice() {
-        return Err(revert("Invalid script suffix"));
-    }
+    let recipient = script_middle(
+        script,
+        &prefix,
+        20,
+        &suffix,
+        ("Invalid deposit script", "Invalid script suffix"),
+    )?;
     let recipient = Address::from_slice(recipient);
     if !call.pay(recipient, amount)? {
         // The failed-deposit-vault path: the bytecode's.
@@ -617,11 +568,7 @@ fn replace_deposit<C: ContextTr>(
     if low_byte(processed) != 0 {
         return Err(revert("txId already used to replace"));
     }
-    call.sstore_mapping(
-        new_tx_id,
-        PROCESSED_TX_IDS,
-        (processed & !U256::from(0xff)) | U256::from(1),
-    )?;
+    call.sstore_mapping(new_tx_id, PROCESSED_TX_IDS, with_flag(processed, true))?;
     let base = array_base(call, DEPOSIT_TX_IDS)?;
     let at = base.wrapping_add(c.idToReplace);
     let old_tx_id = B256::from(call.sload(at)?);
@@ -629,17 +576,16 @@ fn replace_deposit<C: ContextTr>(
     let prefix = load_bytes(call, REPLACE_PREFIX)?;
     let suffix = load_bytes(call, REPLACE_SUFFIX)?;
     let script = tx.witness.get(script.0..script.1).ok_or(Exit::Defer)?;
-    if script.len() != prefix.len() + 32 + suffix.len() {
-        return Err(revert("Invalid script length"));
-    }
-    let (head, rest) = script.split_at(prefix.len());
-    if head != prefix.as_slice() {
-        return Err(revert("Invalid replace script prefix"));
-    }
-    let (named, tail) = rest.split_at(32);
-    if tail != suffix.as_slice() {
-        return Err(revert("Invalid replace script suffix"));
-    }
+    let named = script_middle(
+        script,
+        &prefix,
+        32,
+        &suffix,
+        (
+            "Invalid replace script prefix",
+            "Invalid replace script suffix",
+        ),
+    )?;
     if named != old_tx_id.as_slice() {
         return Err(revert("Invalid txId to replace provided"));
     }
@@ -650,6 +596,30 @@ fn replace_deposit<C: ContextTr>(
     };
     call.log(event.encode_log_data())?;
     Ok(Bytes::new())
+}
+
+/// The witness script (with its length prefix) checked as `prefix ‖ middle ‖ suffix` with a
+/// `middle_len`-byte middle, as `deposit` and `replaceDeposit` check theirs: the length
+/// ("Invalid script length"), then the prefix and the suffix (`errors`); returns the middle.
+fn script_middle<'a>(
+    script: &'a [u8],
+    prefix: &[u8],
+    middle_len: usize,
+    suffix: &[u8],
+    errors: (&str, &str),
+) -> Res<&'a [u8]> {
+    if script.len() != prefix.len() + middle_len + suffix.len() {
+        return Err(revert("Invalid script length"));
+    }
+    let (head, rest) = script.split_at(prefix.len());
+    if head != prefix {
+        return Err(revert(errors.0));
+    }
+    let (middle, tail) = rest.split_at(middle_len);
+    if tail != suffix {
+        return Err(revert(errors.1));
+    }
+    Ok(middle)
 }
 
 /// `_verifyMoveLikeTx`: the pieces well formed, the head clean, the wtxid proven in the
@@ -904,6 +874,17 @@ fn tx_hashes<C: ContextTr>(call: &mut Call<'_, C>, tx: &Bridge::Transaction) -> 
     Ok((wtx_id, tx_id))
 }
 
+/// An input's outpoint (its first 36 bytes) and sequence (its last 4).
+fn outpoint_and_sequence(input: &[u8]) -> Res<(&[u8], &[u8])> {
+    let outpoint = input.get(..36).ok_or(Exit::Defer)?;
+    let sequence = input
+        .len()
+        .checked_sub(4)
+        .and_then(|at| input.get(at..))
+        .ok_or(Exit::Defer)?;
+    Ok((outpoint, sequence))
+}
+
 /// `BitcoinTxCalldata.scriptPathSighash`: the BIP-341 SIGHASH_DEFAULT script-path message of
 /// input 0 (ext_flag 1, no annex), its tapleaf `script` (with its length prefix) under
 /// `leaf_version & 0xfe`.
@@ -924,14 +905,7 @@ fn script_path_sighash<C: ContextTr>(
         .vout
         .get(parsed.outputs.0..parsed.outputs.1)
         .ok_or(Exit::Defer)?;
-    let (outpoint, sequence) = (
-        input.get(..36).ok_or(Exit::Defer)?,
-        input
-            .len()
-            .checked_sub(4)
-            .and_then(|at| input.get(at..))
-            .ok_or(Exit::Defer)?,
-    );
+    let (outpoint, sequence) = outpoint_and_sequence(input)?;
     let sha = |call: &mut Call<'_, C>, data: &[u8]| -> Res<[u8; 32]> {
         call.charge(sha256_gas(data.len()))?;
         Ok(hashing::sha256(data).to_byte_array())
@@ -1164,14 +1138,7 @@ fn safe_withdraw<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::safeWithdrawC
     if btx::output_script(output).ok_or(Exit::Defer)? != c.withdrawalAddressPubKey.as_ref() {
         return Err(revert("Invalid payout output script pubkey"));
     }
-    let (outpoint, sequence) = (
-        input.get(..36).ok_or(Exit::Defer)?,
-        input
-            .len()
-            .checked_sub(4)
-            .and_then(|at| input.get(at..))
-            .ok_or(Exit::Defer)?,
-    );
+    let (outpoint, sequence) = outpoint_and_sequence(input)?;
     let spent_tx_id = B256::from_slice(outpoint.get(..32).ok_or(Exit::Defer)?);
     if spent_tx_id != prepare_tx_id {
         return Err(revert("Invalid spent txId"));
@@ -1383,11 +1350,7 @@ fn record_withdrawal<C: ContextTr>(
     if low_byte(used) != 0 {
         return Err(revert("UTXO already used"));
     }
-    call.sstore_mapping(
-        key,
-        USED_WITHDRAWAL_UTXO,
-        (used & !U256::from(0xff)) | U256::from(1),
-    )?;
+    call.sstore_mapping(key, USED_WITHDRAWAL_UTXO, with_flag(used, true))?;
     let length_slot = U256::from(WITHDRAWAL_UTXOS);
     let index = call.sload(length_slot)?;
     if index >= U256::from(1u128 << 64) {
@@ -1427,9 +1390,36 @@ fn low_byte(word: U256) -> u8 {
     word.to_be_bytes::<32>()[31]
 }
 
+/// A `bool` in the low byte of a packed slot set to `on`, the other bytes kept.
+fn with_flag(word: U256, on: bool) -> U256 {
+    (word & !U256::from(0xff)) | U256::from(u8::from(on))
+}
+
 /// `operator`: the address in bytes 1..21 of slot 0.
 fn operator_of(word: U256) -> Address {
     ownable::address_of(word >> 8usize)
+}
+
+/// `operator = operator_`: bytes 1..21 of slot 0 written, `initialized` kept; returns the
+/// old operator.
+fn set_operator<C: ContextTr>(call: &mut Call<'_, C>, operator: Address) -> Res<Address> {
+    let word = call.sload(SLOT0)?;
+    let mask = (U256::MAX >> 96usize) << 8usize;
+    let new = (word & !mask) | (ownable::address_word(operator) << 8usize);
+    call.sstore(SLOT0, new)?;
+    Ok(operator_of(word))
+}
+
+/// `getAggregatedKey()`'s `depositPrefix.slice(2, 32)`: `SliceOutOfBounds` on a prefix
+/// shorter than 34 bytes.
+fn aggregated_key(prefix: &[u8]) -> Res<&[u8]> {
+    prefix.get(2..34).ok_or_else(|| {
+        error(Bridge::SliceOutOfBounds {
+            start: U256::from(2),
+            length: U256::from(32),
+            size: U256::from(prefix.len()),
+        })
+    })
 }
 
 /// A `bytes` return value: offset, length, the data padded to whole words.
@@ -1444,6 +1434,30 @@ fn bytes_return(data: &[u8]) -> Bytes {
 
 fn bool_word(value: bool) -> Bytes {
     words(&[U256::from(u8::from(value))])
+}
+
+/// `_pause` (`paused`) and `_unpause` (not `paused`) behind `onlyOwnerOrOperator`: the flag
+/// must not already be what is asked (`EnforcedPause` / `ExpectedPause`), is set, and the
+/// event (`Paused` / `Unpaused`) names the caller.
+fn set_paused<C: ContextTr>(call: &mut Call<'_, C>, paused: bool) -> Res<Bytes> {
+    only_owner_or_operator(call)?;
+    let word = call.sload(paused_slot())?;
+    if (low_byte(word) != 0) == paused {
+        return Err(if paused {
+            error(Bridge::EnforcedPause {})
+        } else {
+            error(Bridge::ExpectedPause {})
+        });
+    }
+    call.sstore(paused_slot(), with_flag(word, paused))?;
+    let account = call.caller;
+    let event = if paused {
+        Bridge::Paused { account }.encode_log_data()
+    } else {
+        Bridge::Unpaused { account }.encode_log_data()
+    };
+    call.log(event)?;
+    Ok(Bytes::new())
 }
 
 /// `whenNotPaused`.
@@ -1486,6 +1500,15 @@ fn array_arg_start(input: &[u8], index: usize) -> Res<usize> {
         .ok()
         .and_then(|o| o.checked_add(4 + 32))
         .ok_or(Exit::Defer)
+}
+
+/// A public array getter's bounds check on `index` (an empty revert past the length, not
+/// Panic(0x32)), then where the array at `slot` keeps its data.
+fn getter_array_base<C: ContextTr>(call: &mut Call<'_, C>, slot: u64, index: U256) -> Res<U256> {
+    if index >= call.sload(U256::from(slot))? {
+        return Err(empty());
+    }
+    array_base(call, slot)
 }
 
 /// Where a dynamic array (or long `bytes`) at `slot` keeps its data: keccak256(slot),
