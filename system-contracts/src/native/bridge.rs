@@ -642,7 +642,8 @@ fn verify_move_like_tx<C: ContextTr>(
             Piece::Witness => "Witness is not properly formatted",
         })
     })?;
-    head_clean(&call.input)?;
+    // `_head`: moveTx.version, .flag and .locktime read clean.
+    struct_head_clean(&call.input, 0, &[VERSION, FLAG, LOCKTIME])?;
     let (wtx_id, tx_id) = tx_hashes(call, tx)?;
     let included = call_light_client(call, |call| {
         light_client::verify_inclusion_at(
@@ -821,35 +822,6 @@ fn parse(vin: &[u8], vout: &[u8], witness: &[u8]) -> Result<Parsed, Piece> {
         return Err(Piece::Witness);
     }
     Ok(m)
-}
-
-/// `_head`: `moveTx.version`, `.flag` and `.locktime` clean in their low bytes, as the
-/// ABI decoder requires (an empty revert otherwise).
-fn head_clean(input: &[u8]) -> Res<()> {
-    let word = |at: usize| {
-        at.checked_add(32)
-            .and_then(|end| input.get(at..end))
-            .ok_or(Exit::Defer)
-    };
-    let offset = word(4)?;
-    if offset[..24].iter().any(|&b| b != 0) {
-        return Err(Exit::Defer);
-    }
-    let offset = u64::from_be_bytes(offset[24..].try_into().map_err(|_| Exit::Defer)?);
-    let base = usize::try_from(offset)
-        .ok()
-        .and_then(|o| o.checked_add(4))
-        .ok_or(Exit::Defer)?;
-    let clean = |w: &[u8], n: usize| w[n..].iter().all(|&b| b == 0);
-    let at = |delta: usize| base.checked_add(delta).ok_or(Exit::Defer);
-    let version = word(base)?;
-    let flag = word(at(0x20)?)?;
-    let locktime = word(at(0xa0)?)?;
-    if clean(version, 4) && clean(flag, 2) && clean(locktime, 4) {
-        Ok(())
-    } else {
-        Err(empty())
-    }
 }
 
 /// wtxid = hash256(version ‖ flag ‖ vin ‖ vout ‖ witness ‖ locktime) and txid =
@@ -1087,8 +1059,8 @@ fn safe_withdraw<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::safeWithdrawC
     if !ok {
         return Err(revert("Vout is not properly formatted"));
     }
-    struct_head_clean(&call.input, 0, 0, 4)?;
-    struct_head_clean(&call.input, 0, 0xa0, 4)?;
+    struct_head_clean(&call.input, 0, &[VERSION])?;
+    struct_head_clean(&call.input, 0, &[LOCKTIME])?;
     let prepare_tx_id = tx_id(call, prepare)?;
     let proof = &c.prepareProof;
     let included = call_light_client(call, |call| {
@@ -1164,8 +1136,8 @@ fn safe_withdraw<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::safeWithdrawC
     }
     let output_key = &spent[11..43];
     // sighashKeyPathSingleAnyoneCanPay (payoutTx.version and .locktime read clean)
-    struct_head_clean(&call.input, 2, 0, 4)?;
-    struct_head_clean(&call.input, 2, 0xa0, 4)?;
+    struct_head_clean(&call.input, 2, &[VERSION])?;
+    struct_head_clean(&call.input, 2, &[LOCKTIME])?;
     call.charge(sha256_gas(output.len()))?;
     let sha_single_output = hashing::sha256(output).to_byte_array();
     let mut msg = Vec::with_capacity(64 + 12 + 36 + 43 + 4 + 32);
@@ -1196,7 +1168,7 @@ fn safe_withdraw<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::safeWithdrawC
         return Err(revert("Invalid signature"));
     }
     // The event encodes payoutTx: its flag is read clean too.
-    struct_head_clean(&call.input, 2, 0x20, 2)?;
+    struct_head_clean(&call.input, 2, &[FLAG])?;
     let index = call.sload(U256::from(WITHDRAWAL_UTXOS))?;
     let event = Bridge::SafeWithdrawal {
         payoutTx: payout.clone(),
@@ -1222,9 +1194,15 @@ fn tx_id<C: ContextTr>(call: &mut Call<'_, C>, tx: &Bridge::Transaction) -> Res<
     Ok(B256::from(hashing::sha256d(&buf).to_byte_array()))
 }
 
-/// The decoder's check on a `bytesN` member (`n` bytes) at `field` within the struct that
-/// argument `arg` points to: an empty revert when its low bytes are set.
-fn struct_head_clean(input: &[u8], arg: usize, field: usize, n: usize) -> Res<()> {
+/// The `bytesN` members of a `Transaction`, as (offset within its head, N).
+const VERSION: (usize, usize) = (0x00, 4);
+const FLAG: (usize, usize) = (0x20, 2);
+const LOCKTIME: (usize, usize) = (0xa0, 4);
+
+/// The decoder's check on `bytesN` members of the struct that argument `arg` points to, each
+/// `(offset within the struct's head, N)`: every member's word is read first, then an empty
+/// revert when any has its low bytes set.
+fn struct_head_clean(input: &[u8], arg: usize, members: &[(usize, usize)]) -> Res<()> {
     let word = |at: usize| {
         at.checked_add(32)
             .and_then(|end| input.get(at..end))
@@ -1235,12 +1213,16 @@ fn struct_head_clean(input: &[u8], arg: usize, field: usize, n: usize) -> Res<()
         return Err(Exit::Defer);
     }
     let offset = u64::from_be_bytes(offset[24..].try_into().map_err(|_| Exit::Defer)?);
-    let at = usize::try_from(offset)
+    let base = usize::try_from(offset)
         .ok()
         .and_then(|o| o.checked_add(4))
-        .and_then(|o| o.checked_add(field))
         .ok_or(Exit::Defer)?;
-    if word(at)?[n..].iter().all(|&b| b == 0) {
+    let mut clean = true;
+    for &(field, n) in members {
+        let at = base.checked_add(field).ok_or(Exit::Defer)?;
+        clean &= word(at)?[n..].iter().all(|&b| b == 0);
+    }
+    if clean {
         Ok(())
     } else {
         Err(empty())
