@@ -51,8 +51,6 @@
 
 use alloc::vec::Vec;
 
-use bitcoin::hashes::Hash;
-
 use btc_evm_bindings::alloy_sol_types::{Panic, PanicKind, SolError, SolEvent, SolInterface};
 use btc_evm_bindings::Bridge::{self, BridgeCalls as Calls};
 use btc_evm_bindings::{
@@ -63,11 +61,11 @@ use revm::context_interface::ContextTr;
 use revm::primitives::{address, keccak256, Address, Bytes, B256, U256};
 
 use super::abi::{address_arg, empty, error, overflow, revert};
-use super::gas::{self, hash256_gas, sha256_gas, CALL_BASE};
-use super::host::{words, Call, Exit, Res};
+use super::gas::{self, CALL_BASE};
+use super::host::{bool_word, words, Call, Exit, Res};
 use super::light_client;
 use super::ownable::{self, address_return, OwnableCall};
-use crate::bitcoin::hashing;
+use crate::bitcoin::deposit::TxPieceRefs;
 
 const SLOT0: U256 = U256::ZERO;
 const DEPOSIT_AMOUNT: U256 = U256::from_limbs([1, 0, 0, 0]);
@@ -824,26 +822,28 @@ fn parse(vin: &[u8], vout: &[u8], witness: &[u8]) -> Result<Parsed, Piece> {
     Ok(m)
 }
 
-/// wtxid = hash256(version ‖ flag ‖ vin ‖ vout ‖ witness ‖ locktime) and txid =
-/// hash256(version ‖ vin ‖ vout ‖ locktime), in one buffer, as `BitcoinTxCalldata.txHashes`.
+/// `BitcoinTxCalldata.txHashes`: the wtxid and the txid of the pieces as given
+/// ([`TxPieceRefs::preimage`]).
 fn tx_hashes<C: ContextTr>(call: &mut Call<'_, C>, tx: &Bridge::Transaction) -> Res<(B256, B256)> {
-    let body = tx.vin.len() + tx.vout.len();
-    let mut buf = Vec::with_capacity(6 + body + tx.witness.len() + 4);
-    buf.extend_from_slice(tx.version.as_slice());
-    buf.extend_from_slice(tx.flag.as_slice());
-    buf.extend_from_slice(&tx.vin);
-    buf.extend_from_slice(&tx.vout);
-    buf.extend_from_slice(&tx.witness);
-    buf.extend_from_slice(tx.locktime.as_slice());
-    call.charge(hash256_gas(buf.len()))?;
-    let wtx_id = B256::from(hashing::sha256d(&buf).to_byte_array());
-    buf.truncate(6 + body);
-    buf.extend_from_slice(tx.locktime.as_slice());
-    buf[2..6].copy_from_slice(tx.version.as_slice());
-    let preimage = buf.get(2..).ok_or(Exit::Defer)?;
-    call.charge(hash256_gas(preimage.len()))?;
-    let tx_id = B256::from(hashing::sha256d(preimage).to_byte_array());
-    Ok((wtx_id, tx_id))
+    let wtx_id = call.hash256(&pieces(tx).preimage(true))?;
+    Ok((wtx_id, tx_id(call, tx)?))
+}
+
+/// hash256(version ‖ vin ‖ vout ‖ locktime).
+fn tx_id<C: ContextTr>(call: &mut Call<'_, C>, tx: &Bridge::Transaction) -> Res<B256> {
+    call.hash256(&pieces(tx).preimage(false))
+}
+
+/// `tx`'s pieces as the calldata holds them.
+fn pieces(tx: &Bridge::Transaction) -> TxPieceRefs<'_> {
+    TxPieceRefs {
+        version: tx.version.as_slice(),
+        flag: tx.flag.as_slice(),
+        vin: &tx.vin,
+        vout: &tx.vout,
+        witness: &tx.witness,
+        locktime: tx.locktime.as_slice(),
+    }
 }
 
 /// An input's outpoint (its first 36 bytes) and sequence (its last 4).
@@ -878,10 +878,6 @@ fn script_path_sighash<C: ContextTr>(
         .get(parsed.outputs.0..parsed.outputs.1)
         .ok_or(Exit::Defer)?;
     let (outpoint, sequence) = outpoint_and_sequence(input)?;
-    let sha = |call: &mut Call<'_, C>, data: &[u8]| -> Res<[u8; 32]> {
-        call.charge(sha256_gas(data.len()))?;
-        Ok(hashing::sha256(data).to_byte_array())
-    };
     let mut msg = [0u8; 276];
     msg[..32].copy_from_slice(&TAPSIGHASH_TAG);
     msg[32..64].copy_from_slice(&TAPSIGHASH_TAG);
@@ -889,20 +885,20 @@ fn script_path_sighash<C: ContextTr>(
     msg[66..70].copy_from_slice(tx.version.as_slice());
     msg[70..74].copy_from_slice(tx.locktime.as_slice());
     msg[138..170].copy_from_slice(sha_script_pubkeys.as_slice());
-    msg[74..106].copy_from_slice(&sha(call, outpoint)?);
-    msg[106..138].copy_from_slice(&sha(call, &sats.to_le_bytes())?);
-    msg[170..202].copy_from_slice(&sha(call, sequence)?);
-    msg[202..234].copy_from_slice(&sha(call, outputs)?);
+    msg[74..106].copy_from_slice(&call.sha256(outpoint)?);
+    msg[106..138].copy_from_slice(&call.sha256(&sats.to_le_bytes())?);
+    msg[170..202].copy_from_slice(&call.sha256(sequence)?);
+    msg[202..234].copy_from_slice(&call.sha256(outputs)?);
     msg[234] = 2; // spend_type: ext_flag 1, no annex; 235..239: input_index 0
     let mut leaf = Vec::with_capacity(65 + script.len());
     leaf.extend_from_slice(&TAPLEAF_TAG);
     leaf.extend_from_slice(&TAPLEAF_TAG);
     leaf.push(leaf_version & 0xfe);
     leaf.extend_from_slice(script);
-    msg[239..271].copy_from_slice(&sha(call, &leaf)?);
+    msg[239..271].copy_from_slice(&call.sha256(&leaf)?);
     // 271: key_version 0, 272..276: codesep_pos 0xffffffff
     msg[272..276].copy_from_slice(&[0xff; 4]);
-    sha(call, &msg)
+    call.sha256(&msg)
 }
 
 /// `_loadBytes`: the `bytes` value at `slot` (short values inline with 2·length in the low
@@ -1138,8 +1134,7 @@ fn safe_withdraw<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::safeWithdrawC
     // sighashKeyPathSingleAnyoneCanPay (payoutTx.version and .locktime read clean)
     struct_head_clean(&call.input, 2, &[VERSION])?;
     struct_head_clean(&call.input, 2, &[LOCKTIME])?;
-    call.charge(sha256_gas(output.len()))?;
-    let sha_single_output = hashing::sha256(output).to_byte_array();
+    let sha_single_output = call.sha256(output)?;
     let mut msg = Vec::with_capacity(64 + 12 + 36 + 43 + 4 + 32);
     msg.extend_from_slice(&TAPSIGHASH_TAG);
     msg.extend_from_slice(&TAPSIGHASH_TAG);
@@ -1151,8 +1146,7 @@ fn safe_withdraw<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::safeWithdrawC
     msg.extend_from_slice(spent);
     msg.extend_from_slice(sequence);
     msg.extend_from_slice(&sha_single_output);
-    call.charge(sha256_gas(msg.len()))?;
-    let sighash = hashing::sha256(&msg).to_byte_array();
+    let sighash = call.sha256(&msg)?;
     let (count, signature) = btx::first_item(stack).ok_or(Exit::Defer)?;
     let signature = match signature {
         Some(sig) if count >= 1 => sig,
@@ -1181,17 +1175,6 @@ fn safe_withdraw<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::safeWithdrawC
     call.log(event.encode_log_data())?;
     // withdraw(spentTxId, spentIndex)
     withdraw(call, spent_tx_id, spent_index)
-}
-
-/// hash256(version ‖ vin ‖ vout ‖ locktime).
-fn tx_id<C: ContextTr>(call: &mut Call<'_, C>, tx: &Bridge::Transaction) -> Res<B256> {
-    let mut buf = Vec::with_capacity(8 + tx.vin.len() + tx.vout.len());
-    buf.extend_from_slice(tx.version.as_slice());
-    buf.extend_from_slice(&tx.vin);
-    buf.extend_from_slice(&tx.vout);
-    buf.extend_from_slice(tx.locktime.as_slice());
-    call.charge(hash256_gas(buf.len()))?;
-    Ok(B256::from(hashing::sha256d(&buf).to_byte_array()))
 }
 
 /// The `bytesN` members of a `Transaction`, as (offset within its head, N).
@@ -1326,8 +1309,7 @@ fn record_withdrawal<C: ContextTr>(
     let mut preimage = [0u8; 36];
     preimage[..32].copy_from_slice(tx_id.as_slice());
     preimage[32..].copy_from_slice(&output_id);
-    call.charge(sha256_gas(36))?;
-    let key = B256::from(hashing::sha256(&preimage).to_byte_array());
+    let key = B256::from(call.sha256(&preimage)?);
     let used = call.sload_mapping(key, USED_WITHDRAWAL_UTXO)?;
     if low_byte(used) != 0 {
         return Err(revert("UTXO already used"));
@@ -1412,10 +1394,6 @@ fn bytes_return(data: &[u8]) -> Bytes {
     out.extend_from_slice(data);
     out.resize(64 + data.len().div_ceil(32) * 32, 0);
     out.into()
-}
-
-fn bool_word(value: bool) -> Bytes {
-    words(&[U256::from(u8::from(value))])
 }
 
 /// `_pause` (`paused`) and `_unpause` (not `paused`) behind `onlyOwnerOrOperator`: the flag
