@@ -391,6 +391,31 @@ fn script_setter_floor<C: ContextTr>(call: &mut Call<'_, C>, slots: StoredSlots)
     }
 }
 
+/// The length of the `bytes` value whose slot holds `word`: a short value (at most 31 bytes)
+/// inline with 2·length in the low byte, a long one as 2·length + 1. A word in neither
+/// encoding (which the contract never writes; the compiler panics on it) is left to the
+/// bytecode.
+fn stored_len(word: U256) -> Res<U256> {
+    let long = word.bit(0);
+    let len = if long {
+        word >> 1usize
+    } else {
+        U256::from(low_byte(word) >> 1)
+    };
+    if long != (len >= U256::from(32)) {
+        return Err(Exit::Defer);
+    }
+    Ok(len)
+}
+
+/// [`stored_len`] of a value handled natively: at most [`MAX_STORED_BYTES`].
+fn native_len(word: U256) -> Res<usize> {
+    usize::try_from(stored_len(word)?)
+        .ok()
+        .filter(|&l| l <= MAX_STORED_BYTES)
+        .ok_or(Exit::Defer)
+}
+
 /// `bytes storage = bytes calldata` as the compiler copies it: the old long value's data
 /// slots past the new length cleared, the data words written (the last one zero-padded), the
 /// slot set to 2·length + 1; a short value (at most 31 bytes) inline with 2·length.
@@ -399,21 +424,7 @@ fn store_bytes<C: ContextTr>(call: &mut Call<'_, C>, slot: u64, data: &[u8]) -> 
         return Err(Exit::Defer);
     }
     let slot_key = U256::from(slot);
-    let old = call.sload(slot_key)?;
-    let long = old.bit(0);
-    let old_len = if long {
-        old >> 1usize
-    } else {
-        U256::from(low_byte(old) >> 1)
-    };
-    if long != (old_len >= U256::from(32)) {
-        // The compiler panics on an encoding the contract never writes.
-        return Err(Exit::Defer);
-    }
-    let old_len = usize::try_from(old_len)
-        .ok()
-        .filter(|&l| l <= MAX_STORED_BYTES)
-        .ok_or(Exit::Defer)?;
+    let old_len = native_len(call.sload(slot_key)?)?;
     let new_words = data.len().div_ceil(32);
     let mut slots = StoredSlots {
         written: 1,
@@ -543,19 +554,8 @@ fn replace_deposit<C: ContextTr>(
     if c.idToReplace >= call.sload(length_slot)? {
         return Err(revert("Invalid index"));
     }
-    // `replacePrefix.length`: the slot alone (the compiler panics on an encoding the
-    // contract never writes: left to the bytecode).
-    let word = call.sload(U256::from(REPLACE_PREFIX))?;
-    let long = word.bit(0);
-    let len = if long {
-        word >> 1usize
-    } else {
-        U256::from(low_byte(word) >> 1)
-    };
-    if long != (len >= U256::from(32)) {
-        return Err(Exit::Defer);
-    }
-    if len.is_zero() {
+    // `replacePrefix.length`: the slot alone.
+    if stored_len(call.sload(U256::from(REPLACE_PREFIX))?)?.is_zero() {
         return Err(revert("Replace script is not set"));
     }
     let (prefix, _, sats) = deposit_prefix_and_amount(call)?;
@@ -901,24 +901,14 @@ fn script_path_sighash<C: ContextTr>(
     call.sha256(&msg)
 }
 
-/// `_loadBytes`: the `bytes` value at `slot` (short values inline with 2·length in the low
-/// byte; long ones as 2·length + 1, the data at keccak256(slot)). A value not in that
-/// encoding (which the contract never writes; the compiler's own reads panic on it) is left
-/// to the bytecode.
+/// `_loadBytes`: the `bytes` value at `slot` ([`stored_len`]; a long one's data at
+/// keccak256(slot)).
 fn load_bytes<C: ContextTr>(call: &mut Call<'_, C>, slot: u64) -> Res<Vec<u8>> {
     let v = call.sload(U256::from(slot))?;
-    if !v.bit(0) {
-        let len = usize::from(low_byte(v) >> 1);
-        if len > 31 {
-            return Err(Exit::Defer);
-        }
-        let bytes = v.to_be_bytes::<32>();
-        return Ok(bytes[..len].to_vec());
+    let len = native_len(v)?;
+    if len < 32 {
+        return Ok(v.to_be_bytes::<32>()[..len].to_vec());
     }
-    let len = usize::try_from(v >> 1usize)
-        .ok()
-        .filter(|&l| (32..=MAX_STORED_BYTES).contains(&l))
-        .ok_or(Exit::Defer)?;
     let base = array_base(call, slot)?;
     let mut out = Vec::with_capacity(len.div_ceil(32) * 32);
     for i in 0..len.div_ceil(32) {
