@@ -744,80 +744,41 @@ fn skip_var(buf: &[u8], p: usize) -> Option<usize> {
 
 /// `BitcoinTxCalldata.parse`: vin (count ≥ 1, each input outpoint ‖ scriptSig ‖ sequence),
 /// vout (count ≥ 1, each value ‖ scriptPubKey), witness (one stack per input), each piece
-/// consumed exactly.
+/// consumed exactly, judged in that order. The calldata parser's rules (bounds, counts, any
+/// compact-size width) are `BitcoinTx`'s `validateVin`, `validateVout` and
+/// `validateWitness(witness, nIns)`, so [`btx`] judges the pieces for both `deposit` and
+/// `safeWithdraw`; what is left here is where input 0, the outputs and stack 0's first three
+/// items lie.
 fn parse(vin: &[u8], vout: &[u8], witness: &[u8]) -> Result<Parsed, Piece> {
-    let mut m = Parsed::default();
-    // vin
-    let (n, mut p) = compact_size(vin, 0).ok_or(Piece::Vin)?;
-    if n == 0 || n > (vin.len() / 41) as u64 {
+    let (ok, n_ins, input) = btx::validate_vin(vin);
+    if !ok {
         return Err(Piece::Vin);
     }
-    m.n_ins = n;
-    for i in 0..n {
-        if vin.len() - p < 36 {
-            return Err(Piece::Vin);
-        }
-        let q = skip_var(vin, p + 36).ok_or(Piece::Vin)?;
-        if vin.len() - q < 4 {
-            return Err(Piece::Vin);
-        }
-        if i == 0 {
-            m.input = (p, q + 4);
-        }
-        p = q + 4;
-    }
-    if p != vin.len() {
-        return Err(Piece::Vin);
-    }
-    // vout
-    let (n, mut p) = compact_size(vout, 0).ok_or(Piece::Vout)?;
-    if n == 0 || n > (vout.len() / 9) as u64 {
+    if !btx::validate_vout(vout).0 {
         return Err(Piece::Vout);
     }
-    m.outputs = (p, vout.len());
-    for _ in 0..n {
-        if vout.len() - p < 8 {
-            return Err(Piece::Vout);
-        }
-        p = skip_var(vout, p + 8).ok_or(Piece::Vout)?;
-    }
-    if p != vout.len() {
-        return Err(Piece::Vout);
-    }
-    // witness
-    if m.n_ins > witness.len() as u64 {
+    if !btx::validate_witness(witness, n_ins) {
         return Err(Piece::Witness);
     }
-    let mut p = 0;
-    for i in 0..m.n_ins {
-        let (n, q) = compact_size(witness, p).ok_or(Piece::Witness)?;
-        p = q;
-        if n > (witness.len() - p) as u64 {
-            return Err(Piece::Witness);
+    // Well formed from here: the reads below cannot fail.
+    let (_, outputs) = compact_size(vout, 0).ok_or(Piece::Vout)?;
+    let (n_items, mut p) = compact_size(witness, 0).ok_or(Piece::Witness)?;
+    let mut m = Parsed {
+        n_ins,
+        input,
+        outputs: (outputs, vout.len()),
+        n_items,
+        ..Parsed::default()
+    };
+    for j in 0..n_items.min(3) {
+        let (_, data) = compact_size(witness, p).ok_or(Piece::Witness)?;
+        let end = skip_var(witness, p).ok_or(Piece::Witness)?;
+        match j {
+            0 => m.sig = (data, end),
+            1 => m.script = (p, end),
+            _ => m.control = (data, end),
         }
-        if i == 0 {
-            m.n_items = n;
-        }
-        for j in 0..n {
-            let at = p;
-            let (len, data) = compact_size(witness, p).ok_or(Piece::Witness)?;
-            let len = usize::try_from(len).map_err(|_| Piece::Witness)?;
-            if len > witness.len() - data {
-                return Err(Piece::Witness);
-            }
-            p = data + len;
-            if i == 0 {
-                match j {
-                    0 => m.sig = (data, p),
-                    1 => m.script = (at, p),
-                    2 => m.control = (data, p),
-                    _ => {}
-                }
-            }
-        }
-    }
-    if p != witness.len() {
-        return Err(Piece::Witness);
+        p = end;
     }
     Ok(m)
 }
@@ -923,7 +884,8 @@ fn load_bytes<C: ContextTr>(call: &mut Call<'_, C>, slot: u64) -> Res<Vec<u8>> {
 // Withdrawals
 // ---------------------------------------------------------------------------------------
 
-/// `BitcoinTx` (`sol/src/lib/BitcoinTx.sol`), the rules `safeWithdraw` parses with: a
+/// `BitcoinTx` (`sol/src/lib/BitcoinTx.sol`), the rules `safeWithdraw` parses with (and
+/// `deposit`, whose calldata parser has the same ones, see [`parse`]): a
 /// compact-size-prefixed string ends within the piece.
 mod btx {
     use super::{compact_size, skip_var};
@@ -954,8 +916,8 @@ mod btx {
         Some(next)
     }
 
-    /// `validateVin` / `validateVout`: whether the piece is well formed, and its count; the
-    /// range of element `first` (0) too.
+    /// `validateVin` / `validateVout`: whether the piece is well formed, its count, and the
+    /// range of its first element.
     fn validate(
         piece: &[u8],
         min: usize,
@@ -1000,13 +962,24 @@ mod btx {
         vout.get(off..skip_output(vout, off)?)
     }
 
+    /// `validateWitness`: whether `witness` is exactly `n_ins` stacks.
+    pub(super) fn validate_witness(witness: &[u8], n_ins: u64) -> bool {
+        if n_ins > witness.len() as u64 {
+            return false;
+        }
+        let mut off = 0;
+        for _ in 0..n_ins {
+            let Some(end) = skip_stack(witness, off) else {
+                return false;
+            };
+            off = end;
+        }
+        off == witness.len()
+    }
+
     /// `validateWitness(witness, 1)` and then `witnessAt(witness, 0)`: the one stack.
     pub(super) fn single_stack(witness: &[u8]) -> Option<&[u8]> {
-        if witness.is_empty() {
-            return None;
-        }
-        let end = skip_stack(witness, 0)?;
-        (end == witness.len()).then_some(witness)
+        validate_witness(witness, 1).then_some(witness)
     }
 
     /// `witnessItemCount(stack)`, and `itemData(witnessItemAt(stack, 0))` when it has one.
