@@ -279,6 +279,13 @@ pub(super) fn run<'a, CTX: ContextTr>(
         NativeContract::FeeVault => vault::call(&mut call),
         NativeContract::Bridge => bridge::call(&mut call),
     });
+    let result = match result {
+        // The Bridge never runs out of gas natively: the bytecode decides (see `bridge`).
+        Err(Exit::Halt(InstructionResult::OutOfGas)) if contract == NativeContract::Bridge => {
+            Err(Exit::Defer)
+        }
+        result => result,
+    };
     let (used, refund) = (call.used, call.refund);
     let journal = call.ctx.journal_mut();
     let mut gas = Gas::new_with_regular_gas_and_reservoir(inputs.gas_limit, inputs.reservoir);
@@ -294,12 +301,6 @@ pub(super) fn run<'a, CTX: ContextTr>(
             journal.checkpoint_revert(checkpoint);
             let _ = gas.record_regular_cost(used);
             (InstructionResult::Revert, data)
-        }
-        // The Bridge never runs out of gas natively: the bytecode decides (see `bridge`).
-        Err(Exit::Halt(InstructionResult::OutOfGas)) if contract == NativeContract::Bridge => {
-            journal.checkpoint_revert(checkpoint);
-            count(contract, false);
-            return Ok(None);
         }
         Err(Exit::Halt(reason)) => {
             journal.checkpoint_revert(checkpoint);
