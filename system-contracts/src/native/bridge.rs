@@ -60,7 +60,7 @@ use btc_evm_bindings::{
 use revm::context_interface::ContextTr;
 use revm::primitives::{address, keccak256, Address, Bytes, B256, U256};
 
-use super::abi::{address_arg, empty, error, overflow, revert};
+use super::abi::{empty, error, overflow, revert};
 use super::gas::{self, CALL_BASE};
 use super::host::{bool_word, words, Call, Exit, Res};
 use super::light_client;
@@ -137,34 +137,26 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
         Calls::batchWithdraw(c) => batch_withdraw(call, &c),
         Calls::pause(_) => set_paused(call, true),
         Calls::unpause(_) => set_paused(call, false),
-        Calls::setOperator(c) => {
-            address_arg(call)?;
-            ownable::only_owner(call)?;
-            if c._operator.is_zero() {
-                return Err(revert("Operator cannot be zero address"));
-            }
-            let old = set_operator(call, c._operator)?;
-            let event = Bridge::OperatorUpdated {
+        Calls::setOperator(c) => ownable::owner_sets_address(
+            call,
+            c._operator,
+            "Operator cannot be zero address",
+            |call| set_operator(call, c._operator),
+            |old| Bridge::OperatorUpdated {
                 oldOperator: old,
                 newOperator: c._operator,
-            };
-            call.log(event.encode_log_data())?;
-            Ok(Bytes::new())
-        }
-        Calls::setFailedDepositVault(c) => {
-            address_arg(call)?;
-            ownable::only_owner(call)?;
-            if c._failedDepositVault.is_zero() {
-                return Err(revert("Invalid address"));
-            }
-            let old = ownable::set_address(call, FAILED_DEPOSIT_VAULT, c._failedDepositVault)?;
-            let event = Bridge::FailedDepositVaultUpdated {
+            },
+        ),
+        Calls::setFailedDepositVault(c) => ownable::owner_sets_address(
+            call,
+            c._failedDepositVault,
+            "Invalid address",
+            |call| ownable::set_address(call, FAILED_DEPOSIT_VAULT, c._failedDepositVault),
+            |old| Bridge::FailedDepositVaultUpdated {
                 oldVault: old,
                 newVault: c._failedDepositVault,
-            };
-            call.log(event.encode_log_data())?;
-            Ok(Bytes::new())
-        }
+            },
+        ),
         Calls::setOptimisticWithdrawAmountSats(c) => {
             ownable::only_owner(call)?;
             let amount = c._optimisticWithdrawAmountSats;
