@@ -85,30 +85,65 @@ impl TxPieces {
         }
     }
 
+    /// The pieces, borrowed.
+    pub fn as_refs(&self) -> TxPieceRefs<'_> {
+        TxPieceRefs {
+            version: &self.version,
+            flag: &self.flag,
+            vin: &self.vin,
+            vout: &self.vout,
+            witness: &self.witness,
+            locktime: &self.locktime,
+        }
+    }
+
     /// hash256(version ‖ flag ‖ vin ‖ vout ‖ witness ‖ locktime): the wtxid the Bridge
     /// computes.
     pub fn wtxid(&self) -> Wtxid {
-        Wtxid::from_raw_hash(hashing::sha256d(&self.concat(true)))
+        Wtxid::from_raw_hash(hashing::sha256d(&self.as_refs().preimage(true)))
     }
 
     /// hash256(version ‖ vin ‖ vout ‖ locktime): the txid the Bridge computes.
     pub fn txid(&self) -> Txid {
-        Txid::from_raw_hash(hashing::sha256d(&self.concat(false)))
+        Txid::from_raw_hash(hashing::sha256d(&self.as_refs().preimage(false)))
     }
+}
 
-    fn concat(&self, with_witness: bool) -> Vec<u8> {
+/// The pieces of a [`TxPieces`], borrowed from wherever they lie (the Bridge's calldata, say),
+/// taken as given: nothing checks their lengths or their encoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TxPieceRefs<'a> {
+    /// `version`.
+    pub version: &'a [u8],
+    /// `flag`.
+    pub flag: &'a [u8],
+    /// `vin` with its compact-size count.
+    pub vin: &'a [u8],
+    /// `vout` with its compact-size count.
+    pub vout: &'a [u8],
+    /// `witness`: each input's stack.
+    pub witness: &'a [u8],
+    /// `locktime`.
+    pub locktime: &'a [u8],
+}
+
+impl TxPieceRefs<'_> {
+    /// What hash256 hashes for the wtxid (`with_witness`: version ‖ flag ‖ vin ‖ vout ‖
+    /// witness ‖ locktime) or for the txid (version ‖ vin ‖ vout ‖ locktime), as
+    /// `BitcoinTxCalldata.txHashes` lays them out.
+    pub fn preimage(&self, with_witness: bool) -> Vec<u8> {
         let mut out =
             Vec::with_capacity(10 + self.vin.len() + self.vout.len() + self.witness.len());
-        out.extend_from_slice(&self.version);
+        out.extend_from_slice(self.version);
         if with_witness {
-            out.extend_from_slice(&self.flag);
+            out.extend_from_slice(self.flag);
         }
-        out.extend_from_slice(&self.vin);
-        out.extend_from_slice(&self.vout);
+        out.extend_from_slice(self.vin);
+        out.extend_from_slice(self.vout);
         if with_witness {
-            out.extend_from_slice(&self.witness);
+            out.extend_from_slice(self.witness);
         }
-        out.extend_from_slice(&self.locktime);
+        out.extend_from_slice(self.locktime);
         out
     }
 }

@@ -51,8 +51,6 @@
 
 use alloc::vec::Vec;
 
-use bitcoin::hashes::Hash;
-
 use btc_evm_bindings::alloy_sol_types::{Panic, PanicKind, SolError, SolEvent, SolInterface};
 use btc_evm_bindings::Bridge::{self, BridgeCalls as Calls};
 use btc_evm_bindings::{
@@ -62,12 +60,12 @@ use btc_evm_bindings::{
 use revm::context_interface::ContextTr;
 use revm::primitives::{address, keccak256, Address, Bytes, B256, U256};
 
-use super::abi::{address_arg, empty, error, overflow, revert};
-use super::gas::{self, hash256_gas, sha256_gas, CALL_BASE};
-use super::host::{words, Call, Exit, Res};
+use super::abi::{empty, error, overflow, revert};
+use super::gas::{self, CALL_BASE};
+use super::host::{bool_word, words, Call, Exit, Res};
 use super::light_client;
 use super::ownable::{self, address_return, OwnableCall};
-use crate::bitcoin::hashing;
+use crate::bitcoin::deposit::TxPieceRefs;
 
 const SLOT0: U256 = U256::ZERO;
 const DEPOSIT_AMOUNT: U256 = U256::from_limbs([1, 0, 0, 0]);
@@ -76,6 +74,9 @@ const DEPOSIT_PREFIX: u64 = 3;
 const DEPOSIT_SUFFIX: u64 = 4;
 const REPLACE_PREFIX: u64 = 5;
 const REPLACE_SUFFIX: u64 = 6;
+/// The slots of a script's prefix and suffix.
+const DEPOSIT_SCRIPT: (u64, u64) = (DEPOSIT_PREFIX, DEPOSIT_SUFFIX);
+const REPLACE_SCRIPT: (u64, u64) = (REPLACE_PREFIX, REPLACE_SUFFIX);
 const WITHDRAWAL_UTXOS: u64 = 7;
 const DEPOSIT_TX_IDS: u64 = 8;
 const PROCESSED_TX_IDS: u64 = 9;
@@ -134,64 +135,28 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
             withdraw(call, c.txId, c.outputId.0)
         }
         Calls::batchWithdraw(c) => batch_withdraw(call, &c),
-        Calls::pause(_) => {
-            only_owner_or_operator(call)?;
-            let word = call.sload(paused_slot())?;
-            if low_byte(word) != 0 {
-                return Err(error(Bridge::EnforcedPause {}));
-            }
-            call.sstore(paused_slot(), (word & !U256::from(0xff)) | U256::from(1))?;
-            let event = Bridge::Paused {
-                account: call.caller,
-            };
-            call.log(event.encode_log_data())?;
-            Ok(Bytes::new())
-        }
-        Calls::unpause(_) => {
-            only_owner_or_operator(call)?;
-            let word = call.sload(paused_slot())?;
-            if low_byte(word) == 0 {
-                return Err(error(Bridge::ExpectedPause {}));
-            }
-            call.sstore(paused_slot(), word & !U256::from(0xff))?;
-            let event = Bridge::Unpaused {
-                account: call.caller,
-            };
-            call.log(event.encode_log_data())?;
-            Ok(Bytes::new())
-        }
-        Calls::setOperator(c) => {
-            address_arg(call)?;
-            ownable::only_owner(call)?;
-            if c._operator.is_zero() {
-                return Err(revert("Operator cannot be zero address"));
-            }
-            let word = call.sload(SLOT0)?;
-            let old = operator_of(word);
-            let mask = (U256::MAX >> 96usize) << 8usize;
-            let new = (word & !mask) | (ownable::address_word(c._operator) << 8usize);
-            call.sstore(SLOT0, new)?;
-            let event = Bridge::OperatorUpdated {
+        Calls::pause(_) => set_paused(call, true),
+        Calls::unpause(_) => set_paused(call, false),
+        Calls::setOperator(c) => ownable::owner_sets_address(
+            call,
+            c._operator,
+            "Operator cannot be zero address",
+            |call| set_operator(call, c._operator),
+            |old| Bridge::OperatorUpdated {
                 oldOperator: old,
                 newOperator: c._operator,
-            };
-            call.log(event.encode_log_data())?;
-            Ok(Bytes::new())
-        }
-        Calls::setFailedDepositVault(c) => {
-            address_arg(call)?;
-            ownable::only_owner(call)?;
-            if c._failedDepositVault.is_zero() {
-                return Err(revert("Invalid address"));
-            }
-            let old = ownable::set_address(call, FAILED_DEPOSIT_VAULT, c._failedDepositVault)?;
-            let event = Bridge::FailedDepositVaultUpdated {
+            },
+        ),
+        Calls::setFailedDepositVault(c) => ownable::owner_sets_address(
+            call,
+            c._failedDepositVault,
+            "Invalid address",
+            |call| ownable::set_address(call, FAILED_DEPOSIT_VAULT, c._failedDepositVault),
+            |old| Bridge::FailedDepositVaultUpdated {
                 oldVault: old,
                 newVault: c._failedDepositVault,
-            };
-            call.log(event.encode_log_data())?;
-            Ok(Bytes::new())
-        }
+            },
+        ),
         Calls::setOptimisticWithdrawAmountSats(c) => {
             ownable::only_owner(call)?;
             let amount = c._optimisticWithdrawAmountSats;
@@ -233,22 +198,12 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
             Ok(words(&[v]))
         }
         Calls::depositTxIds(c) => {
-            let len = call.sload(U256::from(DEPOSIT_TX_IDS))?;
-            if c.0 >= len {
-                // A public getter's index check reverts with nothing (not Panic(0x32)).
-                return Err(empty());
-            }
-            let base = array_base(call, DEPOSIT_TX_IDS)?;
+            let base = getter_array_base(call, DEPOSIT_TX_IDS, c.0)?;
             let v = call.sload(base.wrapping_add(c.0))?;
             Ok(words(&[v]))
         }
         Calls::withdrawalUTXOs(c) => {
-            let len = call.sload(U256::from(WITHDRAWAL_UTXOS))?;
-            if c.0 >= len {
-                // A public getter's index check reverts with nothing (not Panic(0x32)).
-                return Err(empty());
-            }
-            let base = array_base(call, WITHDRAWAL_UTXOS)?;
+            let base = getter_array_base(call, WITHDRAWAL_UTXOS, c.0)?;
             let at = base.wrapping_add(c.0.wrapping_mul(U256::from(2)));
             let tx_id = call.sload(at)?;
             let output_id = call.sload(at.wrapping_add(U256::from(1)))?;
@@ -282,14 +237,7 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
         Calls::replaceSuffix(_) => Ok(bytes_return(&load_bytes(call, REPLACE_SUFFIX)?)),
         Calls::getAggregatedKey(_) => {
             let prefix = load_bytes(call, DEPOSIT_PREFIX)?;
-            match prefix.get(2..34) {
-                Some(key) => Ok(bytes_return(key)),
-                None => Err(error(Bridge::SliceOutOfBounds {
-                    start: U256::from(2),
-                    length: U256::from(32),
-                    size: U256::from(prefix.len()),
-                })),
-            }
+            Ok(bytes_return(aggregated_key(&prefix)?))
         }
         Calls::initialize(c) => initialize(call, &c),
         Calls::setDepositScript(c) => {
@@ -297,8 +245,7 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
             if c._depositPrefix.len() < 34 {
                 return Err(revert("Deposit script must be longer than 34 bytes"));
             }
-            let slots = store_bytes(call, DEPOSIT_PREFIX, &c._depositPrefix)?
-                + store_bytes(call, DEPOSIT_SUFFIX, &c._depositSuffix)?;
+            let slots = store_script(call, DEPOSIT_SCRIPT, &c._depositPrefix, &c._depositSuffix)?;
             let event = Bridge::DepositScriptUpdate {
                 depositPrefix: c._depositPrefix,
                 depositSuffix: c._depositSuffix,
@@ -313,22 +260,13 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
                 ._replacePrefix
                 .get(2..34)
                 .ok_or_else(|| revert("Replace script must be longer than 34 bytes"))?;
-            // getAggregatedKey(): depositPrefix.slice(2, 32)
             let prefix = load_bytes(call, DEPOSIT_PREFIX)?;
-            let Some(aggregated) = prefix.get(2..34) else {
-                return Err(error(Bridge::SliceOutOfBounds {
-                    start: U256::from(2),
-                    length: U256::from(32),
-                    size: U256::from(prefix.len()),
-                }));
-            };
-            if key != aggregated {
+            if key != aggregated_key(&prefix)? {
                 return Err(revert(
                     "Replace prefix must contain the same aggregated key as deposit prefix",
                 ));
             }
-            let slots = store_bytes(call, REPLACE_PREFIX, &c._replacePrefix)?
-                + store_bytes(call, REPLACE_SUFFIX, &c._replaceSuffix)?;
+            let slots = store_script(call, REPLACE_SCRIPT, &c._replacePrefix, &c._replaceSuffix)?;
             let event = Bridge::ReplaceScriptUpdate {
                 replacePrefix: c._replacePrefix,
                 replaceSuffix: c._replaceSuffix,
@@ -375,16 +313,12 @@ fn initialize<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::initializeCall) 
             "Deposit amount must exceed the payout anchor amount",
         ));
     }
-    call.sstore(SLOT0, (slot0 & !U256::from(0xff)) | U256::from(1))?;
-    let slots = store_bytes(call, DEPOSIT_PREFIX, &c._depositPrefix)?
-        + store_bytes(call, DEPOSIT_SUFFIX, &c._depositSuffix)?;
+    call.sstore(SLOT0, with_flag(slot0, true))?;
+    let slots = store_script(call, DEPOSIT_SCRIPT, &c._depositPrefix, &c._depositSuffix)?;
     call.sstore(DEPOSIT_AMOUNT, amount)?;
     let optimistic = sats - U256::from(PAYOUT_ANCHOR_OUTPUT_AMOUNT);
     call.sstore(OPTIMISTIC_WITHDRAW_AMOUNT_SATS, optimistic)?;
-    let word = call.sload(SLOT0)?;
-    let mask = (U256::MAX >> 96usize) << 8usize;
-    let operator = (word & !mask) | (ownable::address_word(SYSTEM_CALLER) << 8usize);
-    call.sstore(SLOT0, operator)?;
+    set_operator(call, SYSTEM_CALLER)?;
     let vault_address = btc_evm_bindings::FAILED_DEPOSIT_VAULT;
     ownable::set_address(call, FAILED_DEPOSIT_VAULT, vault_address)?;
     let events = [
@@ -449,6 +383,31 @@ fn script_setter_floor<C: ContextTr>(call: &mut Call<'_, C>, slots: StoredSlots)
     }
 }
 
+/// The length of the `bytes` value whose slot holds `word`: a short value (at most 31 bytes)
+/// inline with 2·length in the low byte, a long one as 2·length + 1. A word in neither
+/// encoding (which the contract never writes; the compiler panics on it) is left to the
+/// bytecode.
+fn stored_len(word: U256) -> Res<U256> {
+    let long = word.bit(0);
+    let len = if long {
+        word >> 1usize
+    } else {
+        U256::from(low_byte(word) >> 1)
+    };
+    if long != (len >= U256::from(32)) {
+        return Err(Exit::Defer);
+    }
+    Ok(len)
+}
+
+/// [`stored_len`] of a value handled natively: at most [`MAX_STORED_BYTES`].
+fn native_len(word: U256) -> Res<usize> {
+    usize::try_from(stored_len(word)?)
+        .ok()
+        .filter(|&l| l <= MAX_STORED_BYTES)
+        .ok_or(Exit::Defer)
+}
+
 /// `bytes storage = bytes calldata` as the compiler copies it: the old long value's data
 /// slots past the new length cleared, the data words written (the last one zero-padded), the
 /// slot set to 2·length + 1; a short value (at most 31 bytes) inline with 2·length.
@@ -457,21 +416,7 @@ fn store_bytes<C: ContextTr>(call: &mut Call<'_, C>, slot: u64, data: &[u8]) -> 
         return Err(Exit::Defer);
     }
     let slot_key = U256::from(slot);
-    let old = call.sload(slot_key)?;
-    let long = old.bit(0);
-    let old_len = if long {
-        old >> 1usize
-    } else {
-        U256::from(low_byte(old) >> 1)
-    };
-    if long != (old_len >= U256::from(32)) {
-        // The compiler panics on an encoding the contract never writes.
-        return Err(Exit::Defer);
-    }
-    let old_len = usize::try_from(old_len)
-        .ok()
-        .filter(|&l| l <= MAX_STORED_BYTES)
-        .ok_or(Exit::Defer)?;
+    let old_len = native_len(call.sload(slot_key)?)?;
     let new_words = data.len().div_ceil(32);
     let mut slots = StoredSlots {
         written: 1,
@@ -501,6 +446,17 @@ fn store_bytes<C: ContextTr>(call: &mut Call<'_, C>, slot: u64, data: &[u8]) -> 
         call.sstore(slot_key, U256::from_be_bytes(word))?;
     }
     Ok(slots)
+}
+
+/// A script's prefix and suffix stored at `slots` (`…Prefix = _…Prefix; …Suffix =
+/// _…Suffix;`).
+fn store_script<C: ContextTr>(
+    call: &mut Call<'_, C>,
+    slots: (u64, u64),
+    prefix: &[u8],
+    suffix: &[u8],
+) -> Res<StoredSlots> {
+    Ok(store_bytes(call, slots.0, prefix)? + store_bytes(call, slots.1, suffix)?)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -551,17 +507,13 @@ fn deposit<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::depositCall) -> Res
     call.sstore(base.wrapping_add(deposit_id), tx_id_word)?;
 
     let suffix = load_bytes(call, DEPOSIT_SUFFIX)?;
-    if script.len() != prefix.len() + 20 + suffix.len() {
-        return Err(revert("Invalid script length"));
-    }
-    let (head, rest) = script.split_at(prefix.len());
-    if head != prefix.as_slice() {
-        return Err(revert("Invalid deposit script"));
-    }
-    let (recipient, tail) = rest.split_at(20);
-    if tail != suffix.as_slice() {
-        return Err(revert("Invalid script suffix"));
-    }
+    let recipient = script_middle(
+        script,
+        &prefix,
+        20,
+        &suffix,
+        ("Invalid deposit script", "Invalid script suffix"),
+    )?;
     let recipient = Address::from_slice(recipient);
     if !call.pay(recipient, amount)? {
         // The failed-deposit-vault path: the bytecode's.
@@ -594,19 +546,8 @@ fn replace_deposit<C: ContextTr>(
     if c.idToReplace >= call.sload(length_slot)? {
         return Err(revert("Invalid index"));
     }
-    // `replacePrefix.length`: the slot alone (the compiler panics on an encoding the
-    // contract never writes: left to the bytecode).
-    let word = call.sload(U256::from(REPLACE_PREFIX))?;
-    let long = word.bit(0);
-    let len = if long {
-        word >> 1usize
-    } else {
-        U256::from(low_byte(word) >> 1)
-    };
-    if long != (len >= U256::from(32)) {
-        return Err(Exit::Defer);
-    }
-    if len.is_zero() {
+    // `replacePrefix.length`: the slot alone.
+    if stored_len(call.sload(U256::from(REPLACE_PREFIX))?)?.is_zero() {
         return Err(revert("Replace script is not set"));
     }
     let (prefix, _, sats) = deposit_prefix_and_amount(call)?;
@@ -617,11 +558,7 @@ fn replace_deposit<C: ContextTr>(
     if low_byte(processed) != 0 {
         return Err(revert("txId already used to replace"));
     }
-    call.sstore_mapping(
-        new_tx_id,
-        PROCESSED_TX_IDS,
-        (processed & !U256::from(0xff)) | U256::from(1),
-    )?;
+    call.sstore_mapping(new_tx_id, PROCESSED_TX_IDS, with_flag(processed, true))?;
     let base = array_base(call, DEPOSIT_TX_IDS)?;
     let at = base.wrapping_add(c.idToReplace);
     let old_tx_id = B256::from(call.sload(at)?);
@@ -629,17 +566,16 @@ fn replace_deposit<C: ContextTr>(
     let prefix = load_bytes(call, REPLACE_PREFIX)?;
     let suffix = load_bytes(call, REPLACE_SUFFIX)?;
     let script = tx.witness.get(script.0..script.1).ok_or(Exit::Defer)?;
-    if script.len() != prefix.len() + 32 + suffix.len() {
-        return Err(revert("Invalid script length"));
-    }
-    let (head, rest) = script.split_at(prefix.len());
-    if head != prefix.as_slice() {
-        return Err(revert("Invalid replace script prefix"));
-    }
-    let (named, tail) = rest.split_at(32);
-    if tail != suffix.as_slice() {
-        return Err(revert("Invalid replace script suffix"));
-    }
+    let named = script_middle(
+        script,
+        &prefix,
+        32,
+        &suffix,
+        (
+            "Invalid replace script prefix",
+            "Invalid replace script suffix",
+        ),
+    )?;
     if named != old_tx_id.as_slice() {
         return Err(revert("Invalid txId to replace provided"));
     }
@@ -650,6 +586,30 @@ fn replace_deposit<C: ContextTr>(
     };
     call.log(event.encode_log_data())?;
     Ok(Bytes::new())
+}
+
+/// The witness script (with its length prefix) checked as `prefix ‖ middle ‖ suffix` with a
+/// `middle_len`-byte middle, as `deposit` and `replaceDeposit` check theirs: the length
+/// ("Invalid script length"), then the prefix and the suffix (`errors`); returns the middle.
+fn script_middle<'a>(
+    script: &'a [u8],
+    prefix: &[u8],
+    middle_len: usize,
+    suffix: &[u8],
+    errors: (&str, &str),
+) -> Res<&'a [u8]> {
+    if script.len() != prefix.len() + middle_len + suffix.len() {
+        return Err(revert("Invalid script length"));
+    }
+    let (head, rest) = script.split_at(prefix.len());
+    if head != prefix {
+        return Err(revert(errors.0));
+    }
+    let (middle, tail) = rest.split_at(middle_len);
+    if tail != suffix {
+        return Err(revert(errors.1));
+    }
+    Ok(middle)
 }
 
 /// `_verifyMoveLikeTx`: the pieces well formed, the head clean, the wtxid proven in the
@@ -672,7 +632,8 @@ fn verify_move_like_tx<C: ContextTr>(
             Piece::Witness => "Witness is not properly formatted",
         })
     })?;
-    head_clean(&call.input)?;
+    // `_head`: moveTx.version, .flag and .locktime read clean.
+    struct_head_clean(&call.input, 0, &[VERSION, FLAG, LOCKTIME])?;
     let (wtx_id, tx_id) = tx_hashes(call, tx)?;
     let included = call_light_client(call, |call| {
         light_client::verify_inclusion_at(
@@ -775,133 +736,78 @@ fn skip_var(buf: &[u8], p: usize) -> Option<usize> {
 
 /// `BitcoinTxCalldata.parse`: vin (count ≥ 1, each input outpoint ‖ scriptSig ‖ sequence),
 /// vout (count ≥ 1, each value ‖ scriptPubKey), witness (one stack per input), each piece
-/// consumed exactly.
+/// consumed exactly, judged in that order. The calldata parser's rules (bounds, counts, any
+/// compact-size width) are `BitcoinTx`'s `validateVin`, `validateVout` and
+/// `validateWitness(witness, nIns)`, so [`btx`] judges the pieces for both `deposit` and
+/// `safeWithdraw`; what is left here is where input 0, the outputs and stack 0's first three
+/// items lie.
 fn parse(vin: &[u8], vout: &[u8], witness: &[u8]) -> Result<Parsed, Piece> {
-    let mut m = Parsed::default();
-    // vin
-    let (n, mut p) = compact_size(vin, 0).ok_or(Piece::Vin)?;
-    if n == 0 || n > (vin.len() / 41) as u64 {
+    let (ok, n_ins, input) = btx::validate_vin(vin);
+    if !ok {
         return Err(Piece::Vin);
     }
-    m.n_ins = n;
-    for i in 0..n {
-        if vin.len() - p < 36 {
-            return Err(Piece::Vin);
-        }
-        let q = skip_var(vin, p + 36).ok_or(Piece::Vin)?;
-        if vin.len() - q < 4 {
-            return Err(Piece::Vin);
-        }
-        if i == 0 {
-            m.input = (p, q + 4);
-        }
-        p = q + 4;
-    }
-    if p != vin.len() {
-        return Err(Piece::Vin);
-    }
-    // vout
-    let (n, mut p) = compact_size(vout, 0).ok_or(Piece::Vout)?;
-    if n == 0 || n > (vout.len() / 9) as u64 {
+    if !btx::validate_vout(vout).0 {
         return Err(Piece::Vout);
     }
-    m.outputs = (p, vout.len());
-    for _ in 0..n {
-        if vout.len() - p < 8 {
-            return Err(Piece::Vout);
-        }
-        p = skip_var(vout, p + 8).ok_or(Piece::Vout)?;
-    }
-    if p != vout.len() {
-        return Err(Piece::Vout);
-    }
-    // witness
-    if m.n_ins > witness.len() as u64 {
+    if !btx::validate_witness(witness, n_ins) {
         return Err(Piece::Witness);
     }
-    let mut p = 0;
-    for i in 0..m.n_ins {
-        let (n, q) = compact_size(witness, p).ok_or(Piece::Witness)?;
-        p = q;
-        if n > (witness.len() - p) as u64 {
-            return Err(Piece::Witness);
+    // Well formed from here: the reads below cannot fail.
+    let (_, outputs) = compact_size(vout, 0).ok_or(Piece::Vout)?;
+    let (n_items, mut p) = compact_size(witness, 0).ok_or(Piece::Witness)?;
+    let mut m = Parsed {
+        n_ins,
+        input,
+        outputs: (outputs, vout.len()),
+        n_items,
+        ..Parsed::default()
+    };
+    for j in 0..n_items.min(3) {
+        let (_, data) = compact_size(witness, p).ok_or(Piece::Witness)?;
+        let end = skip_var(witness, p).ok_or(Piece::Witness)?;
+        match j {
+            0 => m.sig = (data, end),
+            1 => m.script = (p, end),
+            _ => m.control = (data, end),
         }
-        if i == 0 {
-            m.n_items = n;
-        }
-        for j in 0..n {
-            let at = p;
-            let (len, data) = compact_size(witness, p).ok_or(Piece::Witness)?;
-            let len = usize::try_from(len).map_err(|_| Piece::Witness)?;
-            if len > witness.len() - data {
-                return Err(Piece::Witness);
-            }
-            p = data + len;
-            if i == 0 {
-                match j {
-                    0 => m.sig = (data, p),
-                    1 => m.script = (at, p),
-                    2 => m.control = (data, p),
-                    _ => {}
-                }
-            }
-        }
-    }
-    if p != witness.len() {
-        return Err(Piece::Witness);
+        p = end;
     }
     Ok(m)
 }
 
-/// `_head`: `moveTx.version`, `.flag` and `.locktime` clean in their low bytes, as the
-/// ABI decoder requires (an empty revert otherwise).
-fn head_clean(input: &[u8]) -> Res<()> {
-    let word = |at: usize| {
-        at.checked_add(32)
-            .and_then(|end| input.get(at..end))
-            .ok_or(Exit::Defer)
-    };
-    let offset = word(4)?;
-    if offset[..24].iter().any(|&b| b != 0) {
-        return Err(Exit::Defer);
-    }
-    let offset = u64::from_be_bytes(offset[24..].try_into().map_err(|_| Exit::Defer)?);
-    let base = usize::try_from(offset)
-        .ok()
-        .and_then(|o| o.checked_add(4))
-        .ok_or(Exit::Defer)?;
-    let clean = |w: &[u8], n: usize| w[n..].iter().all(|&b| b == 0);
-    let at = |delta: usize| base.checked_add(delta).ok_or(Exit::Defer);
-    let version = word(base)?;
-    let flag = word(at(0x20)?)?;
-    let locktime = word(at(0xa0)?)?;
-    if clean(version, 4) && clean(flag, 2) && clean(locktime, 4) {
-        Ok(())
-    } else {
-        Err(empty())
+/// `BitcoinTxCalldata.txHashes`: the wtxid and the txid of the pieces as given
+/// ([`TxPieceRefs::preimage`]).
+fn tx_hashes<C: ContextTr>(call: &mut Call<'_, C>, tx: &Bridge::Transaction) -> Res<(B256, B256)> {
+    let wtx_id = call.hash256(&pieces(tx).preimage(true))?;
+    Ok((wtx_id, tx_id(call, tx)?))
+}
+
+/// hash256(version ‖ vin ‖ vout ‖ locktime).
+fn tx_id<C: ContextTr>(call: &mut Call<'_, C>, tx: &Bridge::Transaction) -> Res<B256> {
+    call.hash256(&pieces(tx).preimage(false))
+}
+
+/// `tx`'s pieces as the calldata holds them.
+fn pieces(tx: &Bridge::Transaction) -> TxPieceRefs<'_> {
+    TxPieceRefs {
+        version: tx.version.as_slice(),
+        flag: tx.flag.as_slice(),
+        vin: &tx.vin,
+        vout: &tx.vout,
+        witness: &tx.witness,
+        locktime: tx.locktime.as_slice(),
     }
 }
 
-/// wtxid = hash256(version ‖ flag ‖ vin ‖ vout ‖ witness ‖ locktime) and txid =
-/// hash256(version ‖ vin ‖ vout ‖ locktime), in one buffer, as `BitcoinTxCalldata.txHashes`.
-fn tx_hashes<C: ContextTr>(call: &mut Call<'_, C>, tx: &Bridge::Transaction) -> Res<(B256, B256)> {
-    let body = tx.vin.len() + tx.vout.len();
-    let mut buf = Vec::with_capacity(6 + body + tx.witness.len() + 4);
-    buf.extend_from_slice(tx.version.as_slice());
-    buf.extend_from_slice(tx.flag.as_slice());
-    buf.extend_from_slice(&tx.vin);
-    buf.extend_from_slice(&tx.vout);
-    buf.extend_from_slice(&tx.witness);
-    buf.extend_from_slice(tx.locktime.as_slice());
-    call.charge(hash256_gas(buf.len()))?;
-    let wtx_id = B256::from(hashing::sha256d(&buf).to_byte_array());
-    buf.truncate(6 + body);
-    buf.extend_from_slice(tx.locktime.as_slice());
-    buf[2..6].copy_from_slice(tx.version.as_slice());
-    let preimage = buf.get(2..).ok_or(Exit::Defer)?;
-    call.charge(hash256_gas(preimage.len()))?;
-    let tx_id = B256::from(hashing::sha256d(preimage).to_byte_array());
-    Ok((wtx_id, tx_id))
+/// An input's outpoint (its first 36 bytes) and sequence (its last 4).
+fn outpoint_and_sequence(input: &[u8]) -> Res<(&[u8], &[u8])> {
+    let outpoint = input.get(..36).ok_or(Exit::Defer)?;
+    let sequence = input
+        .len()
+        .checked_sub(4)
+        .and_then(|at| input.get(at..))
+        .ok_or(Exit::Defer)?;
+    Ok((outpoint, sequence))
 }
 
 /// `BitcoinTxCalldata.scriptPathSighash`: the BIP-341 SIGHASH_DEFAULT script-path message of
@@ -924,18 +830,7 @@ fn script_path_sighash<C: ContextTr>(
         .vout
         .get(parsed.outputs.0..parsed.outputs.1)
         .ok_or(Exit::Defer)?;
-    let (outpoint, sequence) = (
-        input.get(..36).ok_or(Exit::Defer)?,
-        input
-            .len()
-            .checked_sub(4)
-            .and_then(|at| input.get(at..))
-            .ok_or(Exit::Defer)?,
-    );
-    let sha = |call: &mut Call<'_, C>, data: &[u8]| -> Res<[u8; 32]> {
-        call.charge(sha256_gas(data.len()))?;
-        Ok(hashing::sha256(data).to_byte_array())
-    };
+    let (outpoint, sequence) = outpoint_and_sequence(input)?;
     let mut msg = [0u8; 276];
     msg[..32].copy_from_slice(&TAPSIGHASH_TAG);
     msg[32..64].copy_from_slice(&TAPSIGHASH_TAG);
@@ -943,40 +838,30 @@ fn script_path_sighash<C: ContextTr>(
     msg[66..70].copy_from_slice(tx.version.as_slice());
     msg[70..74].copy_from_slice(tx.locktime.as_slice());
     msg[138..170].copy_from_slice(sha_script_pubkeys.as_slice());
-    msg[74..106].copy_from_slice(&sha(call, outpoint)?);
-    msg[106..138].copy_from_slice(&sha(call, &sats.to_le_bytes())?);
-    msg[170..202].copy_from_slice(&sha(call, sequence)?);
-    msg[202..234].copy_from_slice(&sha(call, outputs)?);
+    msg[74..106].copy_from_slice(&call.sha256(outpoint)?);
+    msg[106..138].copy_from_slice(&call.sha256(&sats.to_le_bytes())?);
+    msg[170..202].copy_from_slice(&call.sha256(sequence)?);
+    msg[202..234].copy_from_slice(&call.sha256(outputs)?);
     msg[234] = 2; // spend_type: ext_flag 1, no annex; 235..239: input_index 0
     let mut leaf = Vec::with_capacity(65 + script.len());
     leaf.extend_from_slice(&TAPLEAF_TAG);
     leaf.extend_from_slice(&TAPLEAF_TAG);
     leaf.push(leaf_version & 0xfe);
     leaf.extend_from_slice(script);
-    msg[239..271].copy_from_slice(&sha(call, &leaf)?);
+    msg[239..271].copy_from_slice(&call.sha256(&leaf)?);
     // 271: key_version 0, 272..276: codesep_pos 0xffffffff
     msg[272..276].copy_from_slice(&[0xff; 4]);
-    sha(call, &msg)
+    call.sha256(&msg)
 }
 
-/// `_loadBytes`: the `bytes` value at `slot` (short values inline with 2·length in the low
-/// byte; long ones as 2·length + 1, the data at keccak256(slot)). A value not in that
-/// encoding (which the contract never writes; the compiler's own reads panic on it) is left
-/// to the bytecode.
+/// `_loadBytes`: the `bytes` value at `slot` ([`stored_len`]; a long one's data at
+/// keccak256(slot)).
 fn load_bytes<C: ContextTr>(call: &mut Call<'_, C>, slot: u64) -> Res<Vec<u8>> {
     let v = call.sload(U256::from(slot))?;
-    if !v.bit(0) {
-        let len = usize::from(low_byte(v) >> 1);
-        if len > 31 {
-            return Err(Exit::Defer);
-        }
-        let bytes = v.to_be_bytes::<32>();
-        return Ok(bytes[..len].to_vec());
+    let len = native_len(v)?;
+    if len < 32 {
+        return Ok(v.to_be_bytes::<32>()[..len].to_vec());
     }
-    let len = usize::try_from(v >> 1usize)
-        .ok()
-        .filter(|&l| (32..=MAX_STORED_BYTES).contains(&l))
-        .ok_or(Exit::Defer)?;
     let base = array_base(call, slot)?;
     let mut out = Vec::with_capacity(len.div_ceil(32) * 32);
     for i in 0..len.div_ceil(32) {
@@ -991,7 +876,8 @@ fn load_bytes<C: ContextTr>(call: &mut Call<'_, C>, slot: u64) -> Res<Vec<u8>> {
 // Withdrawals
 // ---------------------------------------------------------------------------------------
 
-/// `BitcoinTx` (`sol/src/lib/BitcoinTx.sol`), the rules `safeWithdraw` parses with: a
+/// `BitcoinTx` (`sol/src/lib/BitcoinTx.sol`), the rules `safeWithdraw` parses with (and
+/// `deposit`, whose calldata parser has the same ones, see [`parse`]): a
 /// compact-size-prefixed string ends within the piece.
 mod btx {
     use super::{compact_size, skip_var};
@@ -1022,8 +908,8 @@ mod btx {
         Some(next)
     }
 
-    /// `validateVin` / `validateVout`: whether the piece is well formed, and its count; the
-    /// range of element `first` (0) too.
+    /// `validateVin` / `validateVout`: whether the piece is well formed, its count, and the
+    /// range of its first element.
     fn validate(
         piece: &[u8],
         min: usize,
@@ -1068,13 +954,24 @@ mod btx {
         vout.get(off..skip_output(vout, off)?)
     }
 
+    /// `validateWitness`: whether `witness` is exactly `n_ins` stacks.
+    pub(super) fn validate_witness(witness: &[u8], n_ins: u64) -> bool {
+        if n_ins > witness.len() as u64 {
+            return false;
+        }
+        let mut off = 0;
+        for _ in 0..n_ins {
+            let Some(end) = skip_stack(witness, off) else {
+                return false;
+            };
+            off = end;
+        }
+        off == witness.len()
+    }
+
     /// `validateWitness(witness, 1)` and then `witnessAt(witness, 0)`: the one stack.
     pub(super) fn single_stack(witness: &[u8]) -> Option<&[u8]> {
-        if witness.is_empty() {
-            return None;
-        }
-        let end = skip_stack(witness, 0)?;
-        (end == witness.len()).then_some(witness)
+        validate_witness(witness, 1).then_some(witness)
     }
 
     /// `witnessItemCount(stack)`, and `itemData(witnessItemAt(stack, 0))` when it has one.
@@ -1113,8 +1010,8 @@ fn safe_withdraw<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::safeWithdrawC
     if !ok {
         return Err(revert("Vout is not properly formatted"));
     }
-    struct_head_clean(&call.input, 0, 0, 4)?;
-    struct_head_clean(&call.input, 0, 0xa0, 4)?;
+    struct_head_clean(&call.input, 0, &[VERSION])?;
+    struct_head_clean(&call.input, 0, &[LOCKTIME])?;
     let prepare_tx_id = tx_id(call, prepare)?;
     let proof = &c.prepareProof;
     let included = call_light_client(call, |call| {
@@ -1164,14 +1061,7 @@ fn safe_withdraw<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::safeWithdrawC
     if btx::output_script(output).ok_or(Exit::Defer)? != c.withdrawalAddressPubKey.as_ref() {
         return Err(revert("Invalid payout output script pubkey"));
     }
-    let (outpoint, sequence) = (
-        input.get(..36).ok_or(Exit::Defer)?,
-        input
-            .len()
-            .checked_sub(4)
-            .and_then(|at| input.get(at..))
-            .ok_or(Exit::Defer)?,
-    );
+    let (outpoint, sequence) = outpoint_and_sequence(input)?;
     let spent_tx_id = B256::from_slice(outpoint.get(..32).ok_or(Exit::Defer)?);
     if spent_tx_id != prepare_tx_id {
         return Err(revert("Invalid spent txId"));
@@ -1197,10 +1087,9 @@ fn safe_withdraw<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::safeWithdrawC
     }
     let output_key = &spent[11..43];
     // sighashKeyPathSingleAnyoneCanPay (payoutTx.version and .locktime read clean)
-    struct_head_clean(&call.input, 2, 0, 4)?;
-    struct_head_clean(&call.input, 2, 0xa0, 4)?;
-    call.charge(sha256_gas(output.len()))?;
-    let sha_single_output = hashing::sha256(output).to_byte_array();
+    struct_head_clean(&call.input, 2, &[VERSION])?;
+    struct_head_clean(&call.input, 2, &[LOCKTIME])?;
+    let sha_single_output = call.sha256(output)?;
     let mut msg = Vec::with_capacity(64 + 12 + 36 + 43 + 4 + 32);
     msg.extend_from_slice(&TAPSIGHASH_TAG);
     msg.extend_from_slice(&TAPSIGHASH_TAG);
@@ -1212,8 +1101,7 @@ fn safe_withdraw<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::safeWithdrawC
     msg.extend_from_slice(spent);
     msg.extend_from_slice(sequence);
     msg.extend_from_slice(&sha_single_output);
-    call.charge(sha256_gas(msg.len()))?;
-    let sighash = hashing::sha256(&msg).to_byte_array();
+    let sighash = call.sha256(&msg)?;
     let (count, signature) = btx::first_item(stack).ok_or(Exit::Defer)?;
     let signature = match signature {
         Some(sig) if count >= 1 => sig,
@@ -1229,7 +1117,7 @@ fn safe_withdraw<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::safeWithdrawC
         return Err(revert("Invalid signature"));
     }
     // The event encodes payoutTx: its flag is read clean too.
-    struct_head_clean(&call.input, 2, 0x20, 2)?;
+    struct_head_clean(&call.input, 2, &[FLAG])?;
     let index = call.sload(U256::from(WITHDRAWAL_UTXOS))?;
     let event = Bridge::SafeWithdrawal {
         payoutTx: payout.clone(),
@@ -1244,20 +1132,15 @@ fn safe_withdraw<C: ContextTr>(call: &mut Call<'_, C>, c: &Bridge::safeWithdrawC
     withdraw(call, spent_tx_id, spent_index)
 }
 
-/// hash256(version ‖ vin ‖ vout ‖ locktime).
-fn tx_id<C: ContextTr>(call: &mut Call<'_, C>, tx: &Bridge::Transaction) -> Res<B256> {
-    let mut buf = Vec::with_capacity(8 + tx.vin.len() + tx.vout.len());
-    buf.extend_from_slice(tx.version.as_slice());
-    buf.extend_from_slice(&tx.vin);
-    buf.extend_from_slice(&tx.vout);
-    buf.extend_from_slice(tx.locktime.as_slice());
-    call.charge(hash256_gas(buf.len()))?;
-    Ok(B256::from(hashing::sha256d(&buf).to_byte_array()))
-}
+/// The `bytesN` members of a `Transaction`, as (offset within its head, N).
+const VERSION: (usize, usize) = (0x00, 4);
+const FLAG: (usize, usize) = (0x20, 2);
+const LOCKTIME: (usize, usize) = (0xa0, 4);
 
-/// The decoder's check on a `bytesN` member (`n` bytes) at `field` within the struct that
-/// argument `arg` points to: an empty revert when its low bytes are set.
-fn struct_head_clean(input: &[u8], arg: usize, field: usize, n: usize) -> Res<()> {
+/// The decoder's check on `bytesN` members of the struct that argument `arg` points to, each
+/// `(offset within the struct's head, N)`: every member's word is read first, then an empty
+/// revert when any has its low bytes set.
+fn struct_head_clean(input: &[u8], arg: usize, members: &[(usize, usize)]) -> Res<()> {
     let word = |at: usize| {
         at.checked_add(32)
             .and_then(|end| input.get(at..end))
@@ -1268,12 +1151,16 @@ fn struct_head_clean(input: &[u8], arg: usize, field: usize, n: usize) -> Res<()
         return Err(Exit::Defer);
     }
     let offset = u64::from_be_bytes(offset[24..].try_into().map_err(|_| Exit::Defer)?);
-    let at = usize::try_from(offset)
+    let base = usize::try_from(offset)
         .ok()
         .and_then(|o| o.checked_add(4))
-        .and_then(|o| o.checked_add(field))
         .ok_or(Exit::Defer)?;
-    if word(at)?[n..].iter().all(|&b| b == 0) {
+    let mut clean = true;
+    for &(field, n) in members {
+        let at = base.checked_add(field).ok_or(Exit::Defer)?;
+        clean &= word(at)?[n..].iter().all(|&b| b == 0);
+    }
+    if clean {
         Ok(())
     } else {
         Err(empty())
@@ -1377,17 +1264,12 @@ fn record_withdrawal<C: ContextTr>(
     let mut preimage = [0u8; 36];
     preimage[..32].copy_from_slice(tx_id.as_slice());
     preimage[32..].copy_from_slice(&output_id);
-    call.charge(sha256_gas(36))?;
-    let key = B256::from(hashing::sha256(&preimage).to_byte_array());
+    let key = B256::from(call.sha256(&preimage)?);
     let used = call.sload_mapping(key, USED_WITHDRAWAL_UTXO)?;
     if low_byte(used) != 0 {
         return Err(revert("UTXO already used"));
     }
-    call.sstore_mapping(
-        key,
-        USED_WITHDRAWAL_UTXO,
-        (used & !U256::from(0xff)) | U256::from(1),
-    )?;
+    call.sstore_mapping(key, USED_WITHDRAWAL_UTXO, with_flag(used, true))?;
     let length_slot = U256::from(WITHDRAWAL_UTXOS);
     let index = call.sload(length_slot)?;
     if index >= U256::from(1u128 << 64) {
@@ -1427,9 +1309,36 @@ fn low_byte(word: U256) -> u8 {
     word.to_be_bytes::<32>()[31]
 }
 
+/// A `bool` in the low byte of a packed slot set to `on`, the other bytes kept.
+fn with_flag(word: U256, on: bool) -> U256 {
+    (word & !U256::from(0xff)) | U256::from(u8::from(on))
+}
+
 /// `operator`: the address in bytes 1..21 of slot 0.
 fn operator_of(word: U256) -> Address {
     ownable::address_of(word >> 8usize)
+}
+
+/// `operator = operator_`: bytes 1..21 of slot 0 written, `initialized` kept; returns the
+/// old operator.
+fn set_operator<C: ContextTr>(call: &mut Call<'_, C>, operator: Address) -> Res<Address> {
+    let word = call.sload(SLOT0)?;
+    let mask = (U256::MAX >> 96usize) << 8usize;
+    let new = (word & !mask) | (ownable::address_word(operator) << 8usize);
+    call.sstore(SLOT0, new)?;
+    Ok(operator_of(word))
+}
+
+/// `getAggregatedKey()`'s `depositPrefix.slice(2, 32)`: `SliceOutOfBounds` on a prefix
+/// shorter than 34 bytes.
+fn aggregated_key(prefix: &[u8]) -> Res<&[u8]> {
+    prefix.get(2..34).ok_or_else(|| {
+        error(Bridge::SliceOutOfBounds {
+            start: U256::from(2),
+            length: U256::from(32),
+            size: U256::from(prefix.len()),
+        })
+    })
 }
 
 /// A `bytes` return value: offset, length, the data padded to whole words.
@@ -1442,8 +1351,28 @@ fn bytes_return(data: &[u8]) -> Bytes {
     out.into()
 }
 
-fn bool_word(value: bool) -> Bytes {
-    words(&[U256::from(u8::from(value))])
+/// `_pause` (`paused`) and `_unpause` (not `paused`) behind `onlyOwnerOrOperator`: the flag
+/// must not already be what is asked (`EnforcedPause` / `ExpectedPause`), is set, and the
+/// event (`Paused` / `Unpaused`) names the caller.
+fn set_paused<C: ContextTr>(call: &mut Call<'_, C>, paused: bool) -> Res<Bytes> {
+    only_owner_or_operator(call)?;
+    let word = call.sload(paused_slot())?;
+    if (low_byte(word) != 0) == paused {
+        return Err(if paused {
+            error(Bridge::EnforcedPause {})
+        } else {
+            error(Bridge::ExpectedPause {})
+        });
+    }
+    call.sstore(paused_slot(), with_flag(word, paused))?;
+    let account = call.caller;
+    let event = if paused {
+        Bridge::Paused { account }.encode_log_data()
+    } else {
+        Bridge::Unpaused { account }.encode_log_data()
+    };
+    call.log(event)?;
+    Ok(Bytes::new())
 }
 
 /// `whenNotPaused`.
@@ -1486,6 +1415,15 @@ fn array_arg_start(input: &[u8], index: usize) -> Res<usize> {
         .ok()
         .and_then(|o| o.checked_add(4 + 32))
         .ok_or(Exit::Defer)
+}
+
+/// A public array getter's bounds check on `index` (an empty revert past the length, not
+/// Panic(0x32)), then where the array at `slot` keeps its data.
+fn getter_array_base<C: ContextTr>(call: &mut Call<'_, C>, slot: u64, index: U256) -> Res<U256> {
+    if index >= call.sload(U256::from(slot))? {
+        return Err(empty());
+    }
+    array_base(call, slot)
 }
 
 /// Where a dynamic array (or long `bytes`) at `slot` keeps its data: keccak256(slot),

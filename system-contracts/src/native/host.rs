@@ -13,8 +13,11 @@ use revm::interpreter::{
 use revm::primitives::{keccak256, Address, Bytes, Log, LogData, B256, KECCAK_EMPTY, U256};
 use revm::state::Bytecode;
 
-use super::gas::{CALL_BASE, KECCAK_SLOT, SELF_BALANCE};
+use bitcoin::hashes::Hash;
+
+use super::gas::{hash256_gas, sha256_gas, CALL_BASE, KECCAK_SLOT, SELF_BALANCE};
 use super::{bridge, light_client, vault, NativeContract};
+use crate::bitcoin::hashing;
 
 /// Why a native call stopped early.
 pub(super) enum Exit {
@@ -276,6 +279,13 @@ pub(super) fn run<'a, CTX: ContextTr>(
         NativeContract::FeeVault => vault::call(&mut call),
         NativeContract::Bridge => bridge::call(&mut call),
     });
+    let result = match result {
+        // The Bridge never runs out of gas natively: the bytecode decides (see `bridge`).
+        Err(Exit::Halt(InstructionResult::OutOfGas)) if contract == NativeContract::Bridge => {
+            Err(Exit::Defer)
+        }
+        result => result,
+    };
     let (used, refund) = (call.used, call.refund);
     let journal = call.ctx.journal_mut();
     let mut gas = Gas::new_with_regular_gas_and_reservoir(inputs.gas_limit, inputs.reservoir);
@@ -291,12 +301,6 @@ pub(super) fn run<'a, CTX: ContextTr>(
             journal.checkpoint_revert(checkpoint);
             let _ = gas.record_regular_cost(used);
             (InstructionResult::Revert, data)
-        }
-        // The Bridge never runs out of gas natively: the bytecode decides (see `bridge`).
-        Err(Exit::Halt(InstructionResult::OutOfGas)) if contract == NativeContract::Bridge => {
-            journal.checkpoint_revert(checkpoint);
-            count(contract, false);
-            return Ok(None);
         }
         Err(Exit::Halt(reason)) => {
             journal.checkpoint_revert(checkpoint);
@@ -324,6 +328,27 @@ pub(super) fn words(values: &[U256]) -> Bytes {
         out.extend_from_slice(&v.to_be_bytes::<32>());
     }
     out.into()
+}
+
+/// An ABI `bool` return value.
+pub(super) fn bool_word(value: bool) -> Bytes {
+    words(&[U256::from(u8::from(value))])
+}
+
+/// Hashing through the seam ([`crate::bitcoin::hashing`]: the zkVM's SHA-256 accelerator in a
+/// RISC Zero guest), charged at the SHA-256 precompile's price for the bytes hashed.
+impl<C: ContextTr> Call<'_, C> {
+    /// SHA-256 of `data`, charged at [`sha256_gas`].
+    pub fn sha256(&mut self, data: &[u8]) -> Res<[u8; 32]> {
+        self.charge(sha256_gas(data.len()))?;
+        Ok(hashing::sha256(data).to_byte_array())
+    }
+
+    /// Double SHA-256 of `data`, charged at [`hash256_gas`].
+    pub fn hash256(&mut self, data: &[u8]) -> Res<B256> {
+        self.charge(hash256_gas(data.len()))?;
+        Ok(B256::from(hashing::sha256d(data).to_byte_array()))
+    }
 }
 
 impl<C: ContextTr> Call<'_, C> {

@@ -1,7 +1,6 @@
 //! `BitcoinLightClient` (`sol/src/BitcoinLightClient.sol`): storage slot 0 `blockNumber`,
 //! slot 1 `blockHashes`, slot 2 `witnessRoots`, slot 3 `coinbaseDepths`.
 
-use bitcoin::hashes::Hash;
 use btc_evm_bindings::alloy_sol_types::{SolEvent, SolInterface};
 use btc_evm_bindings::BitcoinLightClient::{self, BitcoinLightClientCalls as Calls};
 use btc_evm_bindings::SYSTEM_CALLER;
@@ -9,9 +8,7 @@ use revm::context_interface::ContextTr;
 use revm::primitives::{Bytes, B256, U256};
 
 use super::abi::{empty, overflow, revert};
-use super::gas::hash256_gas;
-use super::host::{words, Call, Res};
-use crate::bitcoin::hashing;
+use super::host::{bool_word, words, Call, Res};
 
 const BLOCK_NUMBER: U256 = U256::ZERO;
 const BLOCK_HASHES: u64 = 1;
@@ -134,10 +131,7 @@ pub(super) fn verify_by_txid<C: ContextTr>(
     if hash.is_zero() || tx_id.is_zero() {
         return Ok(false);
     }
-    if header.len() != 80 || {
-        call.charge(hash256_gas(header.len()))?;
-        hash256(header) != hash
-    } {
+    if header.len() != 80 || call.hash256(header)? != hash {
         return Err(revert("Invalid block header"));
     }
     let depth = call.sload_mapping(hash, COINBASE_DEPTHS)?;
@@ -196,7 +190,6 @@ fn walk<C: ContextTr>(
     let mut node = leaf;
     let mut pair = [0u8; 64];
     for (level, sibling) in proof.chunks_exact(32).enumerate() {
-        call.charge(hash256_gas(64))?;
         if index.bit(level) {
             pair[..32].copy_from_slice(sibling);
             pair[32..].copy_from_slice(node.as_slice());
@@ -204,16 +197,7 @@ fn walk<C: ContextTr>(
             pair[..32].copy_from_slice(node.as_slice());
             pair[32..].copy_from_slice(sibling);
         }
-        node = hash256(&pair);
+        node = call.hash256(&pair)?;
     }
     Ok(Some(node))
-}
-
-/// Through the hashing seam: the zkVM's SHA-256 accelerator in a RISC Zero guest.
-fn hash256(data: &[u8]) -> B256 {
-    B256::from(hashing::sha256d(data).to_byte_array())
-}
-
-fn bool_word(value: bool) -> Bytes {
-    words(&[U256::from(u8::from(value))])
 }

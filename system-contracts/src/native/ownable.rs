@@ -9,7 +9,7 @@ use btc_evm_bindings::{OWNABLE2STEP_STORAGE_SLOT, OWNABLE_STORAGE_SLOT};
 use revm::context_interface::ContextTr;
 use revm::primitives::{Address, Bytes, U256};
 
-use super::abi::{address_arg, error};
+use super::abi::{address_arg, error, revert};
 use super::host::{words, Call, Res};
 
 /// One of the functions `Ownable2StepUpgradeable` adds to a contract's ABI.
@@ -99,6 +99,26 @@ pub(super) fn only_owner<C: ContextTr>(call: &mut Call<'_, C>) -> Res<()> {
             account: call.caller,
         }))
     }
+}
+
+/// An `onlyOwner` setter of a non-zero `address`, its one argument: the decoder's check on
+/// the argument, `onlyOwner`, `require(value != address(0), zero)`, then `set` writes it and
+/// returns the old value, and `updated(old)` is emitted.
+pub(super) fn owner_sets_address<C: ContextTr, E: SolEvent>(
+    call: &mut Call<'_, C>,
+    value: Address,
+    zero: &str,
+    set: impl FnOnce(&mut Call<'_, C>) -> Res<Address>,
+    updated: impl FnOnce(Address) -> E,
+) -> Res<Bytes> {
+    address_arg(call)?;
+    only_owner(call)?;
+    if value.is_zero() {
+        return Err(revert(zero));
+    }
+    let old = set(call)?;
+    call.log(updated(old).encode_log_data())?;
+    Ok(Bytes::new())
 }
 
 /// Writes an `address` alone in its slot as the compiler does (the upper 96 bits kept);

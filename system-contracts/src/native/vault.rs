@@ -6,7 +6,7 @@ use btc_evm_bindings::BaseFeeVault::{self as vault, BaseFeeVaultCalls as Calls};
 use revm::context_interface::ContextTr;
 use revm::primitives::{Bytes, U256};
 
-use super::abi::{address_arg, empty, revert};
+use super::abi::{empty, revert};
 use super::host::{words, Call, Res};
 use super::ownable::{self, address_of, address_return, only_owner, set_address, OwnableCall};
 
@@ -23,20 +23,16 @@ pub(super) fn call<C: ContextTr>(call: &mut Call<'_, C>) -> Res<Bytes> {
     call.non_payable()?;
     match decoded? {
         Calls::withdraw(_) => withdraw(call),
-        Calls::setRecipient(c) => {
-            address_arg(call)?;
-            only_owner(call)?;
-            if c._recipient.is_zero() {
-                return Err(revert("Recipient cannot be zero address"));
-            }
-            let old = set_address(call, RECIPIENT, c._recipient)?;
-            let event = vault::RecipientUpdated {
+        Calls::setRecipient(c) => ownable::owner_sets_address(
+            call,
+            c._recipient,
+            "Recipient cannot be zero address",
+            |call| set_address(call, RECIPIENT, c._recipient),
+            |old| vault::RecipientUpdated {
                 oldRecipient: old,
                 newRecipient: c._recipient,
-            };
-            call.log(event.encode_log_data())?;
-            Ok(Bytes::new())
-        }
+            },
+        ),
         Calls::setMinWithdraw(c) => {
             only_owner(call)?;
             let old = call.sload(MIN_WITHDRAW)?;
