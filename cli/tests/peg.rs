@@ -371,6 +371,11 @@ fn move_tx_sign_finalize_mine_params_and_unknown_outpoints() {
     let calldata = hex::decode(&replace["calldata"].as_str().unwrap()[2..]).unwrap();
     let call = Bridge::replaceDepositCall::abi_decode(&calldata).unwrap();
     assert_eq!(call.idToReplace, revm::primitives::U256::from(7));
+    // BIP-341's sha_scriptpubkeys of the one spent output: SHA-256 of its script,
+    // serialized with its length.
+    let script = ScriptBuf::from_bytes(hex::decode(spk.trim_start_matches("0x")).unwrap());
+    let expected = bitcoin::hashes::sha256::Hash::hash(&serialize(&script));
+    assert_eq!(call.shaScriptPubkeys.0, expected.to_byte_array());
     assert_eq!(
         hex::encode(call.shaScriptPubkeys),
         params["shaScriptPubkeys"].as_str().unwrap()[2..]
