@@ -2046,13 +2046,17 @@ fn safe_withdrawals(
     ]
 }
 
-fn safe_named(name: &str) -> Br::safeWithdrawCall {
-    bridge_fixture()
-        .safe
+/// The call named `name` in one of the fixture's lists.
+fn named<T: Clone>(calls: &[(&'static str, T)], name: &str) -> T {
+    calls
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, c)| c.clone())
-        .expect("fixture safeWithdraw")
+        .unwrap_or_else(|| panic!("no fixture call {name:?}"))
+}
+
+fn safe_named(name: &str) -> Br::safeWithdrawCall {
+    named(&bridge_fixture().safe, name)
 }
 
 /// A replacement transaction signed by the regtest key `[7; 32]`: one input spending the
@@ -2497,12 +2501,7 @@ enum Path {
 }
 
 fn deposit_named(name: &str) -> Br::depositCall {
-    bridge_fixture()
-        .deposits
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, c)| c.clone())
-        .expect("fixture deposit")
+    named(&bridge_fixture().deposits, name)
 }
 
 /// The txid of the fixture's transaction `name` (the Solidity rule: hash256 of version ‖
