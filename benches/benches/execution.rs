@@ -36,10 +36,14 @@ use btc_evm_system_contracts::evm::{
 use btc_evm_system_contracts::genesis::{Genesis, GenesisConfig};
 use btc_evm_system_contracts::light_client::{Anchor, HeaderChain};
 use btc_evm_system_contracts::regtest::{mine_block, DepositSigner};
-use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
+use criterion::measurement::WallTime;
+use criterion::{
+    criterion_group, criterion_main, BatchSize, BenchmarkGroup, BenchmarkId, Criterion,
+};
 use revm::context::{BlockEnv, CfgEnv, TxEnv};
 use revm::database::{CacheDB, EmptyDB};
 use revm::database_interface::DatabaseCommit;
+use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, TxKind, U256};
 use revm::state::AccountInfo;
 use revm::ExecuteEvm;
@@ -51,6 +55,29 @@ const PRIORITY: u128 = 1_000_000;
 
 fn quick() -> bool {
     std::env::var_os("BTC_EVM_BENCH_QUICK").is_some_and(|v| v == "1")
+}
+
+/// The benchmark group `name`: `samples` samples after 1 s of warm-up, measured for
+/// `measurement`; in quick mode 10 samples, 200 ms of warm-up and 1 s of measurement.
+fn group<'a>(
+    c: &'a mut Criterion,
+    name: &str,
+    samples: usize,
+    measurement: Duration,
+) -> BenchmarkGroup<'a, WallTime> {
+    let mut group = c.benchmark_group(name);
+    if quick() {
+        group
+            .sample_size(10)
+            .warm_up_time(Duration::from_millis(200))
+            .measurement_time(Duration::from_secs(1));
+    } else {
+        group
+            .sample_size(samples)
+            .warm_up_time(Duration::from_secs(1))
+            .measurement_time(measurement);
+    }
+    group
 }
 
 /// The address of funded account `i`.
@@ -204,18 +231,7 @@ fn execute_block(c: &mut Criterion) {
     } else {
         &[10_000, 100_000, 1_000_000]
     };
-    let mut group = c.benchmark_group("execute_block");
-    if quick() {
-        group
-            .sample_size(10)
-            .warm_up_time(Duration::from_millis(200))
-            .measurement_time(Duration::from_secs(1));
-    } else {
-        group
-            .sample_size(30)
-            .warm_up_time(Duration::from_secs(1))
-            .measurement_time(Duration::from_secs(5));
-    }
+    let mut group = group(c, "execute_block", 30, Duration::from_secs(5));
     for &n in sizes {
         let mut bench = Bench::new(n);
         group.bench_function(BenchmarkId::from_parameter(n), |b| {
@@ -241,6 +257,36 @@ fn execute_block(c: &mut Criterion) {
     group.finish();
 }
 
+/// The inputs every `user_txs` row starts from: the funded state, the block's transfers and
+/// the EVM environment.
+struct UserTxs<'a> {
+    db: &'a CacheDB<EmptyDB>,
+    txs: &'a [TxEnv],
+    env: &'a EvmEnv,
+}
+
+impl UserTxs<'_> {
+    /// Row `name`: a fresh EVM from `factory`, one `transact_commit` per transaction.
+    fn commit_each<F>(&self, group: &mut BenchmarkGroup<'_, WallTime>, name: &str, factory: F)
+    where
+        F: EvmFactory<Tx = TxEnv, Spec = SpecId, BlockEnv = BlockEnv>,
+    {
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || (self.db.clone(), self.txs.to_vec()),
+                |(db, txs)| {
+                    let mut evm = factory.create_evm(db, self.env.clone());
+                    for tx in txs {
+                        assert!(evm.transact_commit(tx).expect("tx").is_success());
+                    }
+                    evm
+                },
+                BatchSize::LargeInput,
+            )
+        });
+    }
+}
+
 fn user_txs(c: &mut Criterion) {
     const N: u64 = 1_000;
     let genesis = Genesis::new(&GenesisConfig::default()).expect("genesis");
@@ -259,61 +305,19 @@ fn user_txs(c: &mut Criterion) {
         block_env: block.clone(),
     };
 
-    let mut group = c.benchmark_group("user_txs");
-    if quick() {
-        group
-            .sample_size(10)
-            .warm_up_time(Duration::from_millis(200))
-            .measurement_time(Duration::from_secs(1));
-    } else {
-        group
-            .sample_size(50)
-            .warm_up_time(Duration::from_secs(1))
-            .measurement_time(Duration::from_secs(5));
-    }
-    group.bench_function("eth_evm", |b| {
-        let factory = alloy_evm::EthEvmFactory::default();
-        b.iter_batched(
-            || (db.clone(), txs.clone()),
-            |(db, txs)| {
-                let mut evm = factory.create_evm(db, env.clone());
-                for tx in txs {
-                    assert!(evm.transact_commit(tx).expect("tx").is_success());
-                }
-                evm
-            },
-            BatchSize::LargeInput,
-        )
-    });
-    group.bench_function("btc_alloy_evm", |b| {
-        let factory = BtcEvmFactory::default();
-        b.iter_batched(
-            || (db.clone(), txs.clone()),
-            |(db, txs)| {
-                let mut evm = factory.create_evm(db, env.clone());
-                for tx in txs {
-                    assert!(evm.transact_commit(tx).expect("tx").is_success());
-                }
-                evm
-            },
-            BatchSize::LargeInput,
-        )
-    });
-    group.bench_function("btc_alloy_evm_l1", |b| {
-        let factory =
-            BtcEvmFactory::default().with_l1_fee_model(PerByteL1Fee::new(U256::from(1_000u64)));
-        b.iter_batched(
-            || (db.clone(), txs.clone()),
-            |(db, txs)| {
-                let mut evm = factory.create_evm(db, env.clone());
-                for tx in txs {
-                    assert!(evm.transact_commit(tx).expect("tx").is_success());
-                }
-                evm
-            },
-            BatchSize::LargeInput,
-        )
-    });
+    let mut group = group(c, "user_txs", 50, Duration::from_secs(5));
+    let rows = UserTxs {
+        db: &db,
+        txs: &txs,
+        env: &env,
+    };
+    rows.commit_each(&mut group, "eth_evm", alloy_evm::EthEvmFactory::default());
+    rows.commit_each(&mut group, "btc_alloy_evm", BtcEvmFactory::default());
+    rows.commit_each(
+        &mut group,
+        "btc_alloy_evm_l1",
+        BtcEvmFactory::default().with_l1_fee_model(PerByteL1Fee::new(U256::from(1_000u64))),
+    );
     group.bench_function("btc_block_executor", |b| {
         let factory = BtcEvmFactory::default();
         b.iter_batched(
@@ -385,18 +389,7 @@ fn db_reads(c: &mut Criterion) {
     } else {
         &[10_000, 1_000_000]
     };
-    let mut group = c.benchmark_group("db_reads");
-    if quick() {
-        group
-            .sample_size(10)
-            .warm_up_time(Duration::from_millis(200))
-            .measurement_time(Duration::from_secs(1));
-    } else {
-        group
-            .sample_size(30)
-            .warm_up_time(Duration::from_secs(1))
-            .measurement_time(Duration::from_secs(3));
-    }
+    let mut group = group(c, "db_reads", 30, Duration::from_secs(3));
     let genesis = Genesis::new(&GenesisConfig::default()).expect("genesis");
     for &n in sizes {
         let mut db = state(&genesis, n);

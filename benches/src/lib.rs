@@ -1,5 +1,26 @@
 //! Criterion benchmarks of btc-evm-kit. The benches live in `benches/benches/`; the
-//! `bench-report` binary turns their results into `docs/benchmarks.md`.
+//! `bench-report` and `execution-report` binaries turn their results into
+//! `docs/benchmarks.md`.
+
+use std::path::Path;
+
+/// The median criterion measured for `group/function` under the `criterion` directory, in
+/// nanoseconds; `None` if it was not measured.
+pub fn median(criterion: &Path, group: &str, function: &str) -> Result<Option<f64>, String> {
+    let path = criterion
+        .join(group)
+        .join(function)
+        .join("new/estimates.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(None);
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    json["median"]["point_estimate"]
+        .as_f64()
+        .map(Some)
+        .ok_or_else(|| format!("{}: no median", path.display()))
+}
 
 /// The machine a report was measured on, for the tables' headers.
 pub mod host {

@@ -829,6 +829,10 @@ fn by_txid(height: u64, txid: B256, header: Vec<u8>, proof: Vec<u8>, index: u64)
 
 /// The light client's rules, call by call.
 fn light_client_calls() -> Vec<(Call, Expect)> {
+    /// A query of the light client (through its proxy) by a stranger.
+    fn query(data: impl Into<Bytes>) -> Call {
+        Call::new(BOB, LIGHT_CLIENT, data)
+    }
     let blocks = blocks();
     let first = 800_000u64;
     let mut calls = vec![
@@ -871,7 +875,7 @@ fn light_client_calls() -> Vec<(Call, Expect)> {
             Lc::coinbaseDepthsCall(block.hash).abi_encode(),
         ];
         for data in getters {
-            calls.push((Call::new(BOB, LIGHT_CLIENT, data), Expect::Ok));
+            calls.push((query(data), Expect::Ok));
         }
         for i in 0..block.leaves.len() {
             // The coinbase's wtxid is the zero leaf, which never verifies; a coinbase-only
@@ -879,11 +883,7 @@ fn light_client_calls() -> Vec<(Call, Expect)> {
             let expect = if i == 0 { Expect::False } else { Expect::True };
             let p = proof(&block.wleaves, i);
             calls.push((
-                Call::new(
-                    BOB,
-                    LIGHT_CLIENT,
-                    by_hash(block, leaf(&block.wleaves[i]), p.clone(), i as u64),
-                ),
+                query(by_hash(block, leaf(&block.wleaves[i]), p.clone(), i as u64)),
                 expect.clone(),
             ));
             let by_height = Lc::verifyInclusion_0Call {
@@ -892,226 +892,93 @@ fn light_client_calls() -> Vec<(Call, Expect)> {
                 _proof: p.into(),
                 _index: U256::from(i),
             };
-            calls.push((Call::new(BOB, LIGHT_CLIENT, by_height.abi_encode()), expect));
+            calls.push((query(by_height.abi_encode()), expect));
             let tp = proof(&block.leaves, i);
+            let txid = leaf(&block.leaves[i]);
             calls.push((
-                Call::new(
-                    BOB,
-                    LIGHT_CLIENT,
-                    by_txid(
-                        height,
-                        leaf(&block.leaves[i]),
-                        block.header.clone(),
-                        tp,
-                        i as u64,
-                    ),
-                ),
+                query(by_txid(height, txid, block.header.clone(), tp, i as u64)),
                 Expect::True,
             ));
         }
     }
     let b = &blocks[4]; // 8 leaves, depth 3
-    let good = proof(&b.wleaves, 5);
     let height = first + 4;
+    // By block hash: the witness leaf `i` of `b`, and the proof of leaf 5.
+    let wleaf = |i: usize| leaf(&b.wleaves[i]);
+    let good = proof(&b.wleaves, 5);
+    let bad_length = |p: Vec<u8>| {
+        (
+            query(by_hash(b, wleaf(5), p, 5)),
+            Expect::Reverts("Invalid proof length"),
+        )
+    };
+    // By txid: leaf 5 of `b` with its proof, in the header given.
+    let tleaf = leaf(&b.leaves[5]);
+    let tproof = proof(&b.leaves, 5);
+    let txid_query = |height: u64, txid: B256, header: Vec<u8>, p: Vec<u8>| {
+        query(by_txid(height, txid, header, p, 5))
+    };
+    let bad_header = |header: Vec<u8>| {
+        (
+            txid_query(height, tleaf, header, tproof.clone()),
+            Expect::Reverts("Invalid block header"),
+        )
+    };
+    let valid = || by_hash(b, wleaf(5), good.clone(), 5);
     calls.extend([
         // wrong leaf, wrong index, wrong sibling
-        (
-            Call::new(
-                BOB,
-                LIGHT_CLIENT,
-                by_hash(b, leaf(&b.wleaves[4]), good.clone(), 5),
-            ),
-            Expect::False,
-        ),
-        (
-            Call::new(
-                BOB,
-                LIGHT_CLIENT,
-                by_hash(b, leaf(&b.wleaves[5]), good.clone(), 4),
-            ),
-            Expect::False,
-        ),
-        (
-            Call::new(
-                BOB,
-                LIGHT_CLIENT,
-                by_hash(b, leaf(&b.wleaves[5]), good[..64].to_vec(), 5),
-            ),
-            Expect::Reverts("Invalid proof length"),
-        ),
-        (
-            Call::new(
-                BOB,
-                LIGHT_CLIENT,
-                by_hash(
-                    b,
-                    leaf(&b.wleaves[5]),
-                    [good.clone(), vec![0; 32]].concat(),
-                    5,
-                ),
-            ),
-            Expect::Reverts("Invalid proof length"),
-        ),
-        (
-            Call::new(
-                BOB,
-                LIGHT_CLIENT,
-                by_hash(b, leaf(&b.wleaves[5]), good[..95].to_vec(), 5),
-            ),
-            Expect::Reverts("Invalid proof length"),
-        ),
+        (query(by_hash(b, wleaf(4), good.clone(), 5)), Expect::False),
+        (query(by_hash(b, wleaf(5), good.clone(), 4)), Expect::False),
+        bad_length(good[..64].to_vec()),
+        bad_length([good.clone(), vec![0; 32]].concat()),
+        bad_length(good[..95].to_vec()),
         // a zero leaf and an unrecorded block never verify, whatever the proof
         (
-            Call::new(BOB, LIGHT_CLIENT, by_hash(b, B256::ZERO, good.clone(), 5)),
+            query(by_hash(b, B256::ZERO, good.clone(), 5)),
             Expect::False,
         ),
         (
-            Call::new(
-                BOB,
-                LIGHT_CLIENT,
-                by_txid(
-                    first + 99,
-                    leaf(&b.leaves[5]),
-                    b.header.clone(),
-                    proof(&b.leaves, 5),
-                    5,
-                ),
-            ),
+            txid_query(first + 99, tleaf, b.header.clone(), tproof.clone()),
             Expect::False,
         ),
         (
-            Call::new(
-                BOB,
-                LIGHT_CLIENT,
-                by_txid(height, B256::ZERO, b.header.clone(), proof(&b.leaves, 5), 5),
-            ),
+            txid_query(height, B256::ZERO, b.header.clone(), tproof.clone()),
             Expect::False,
         ),
         // the header must be the recorded block's, 80 bytes
+        bad_header(b.header[..79].to_vec()),
+        bad_header([b.header.clone(), vec![0]].concat()),
+        bad_header(blocks[3].header.clone()),
         (
-            Call::new(
-                BOB,
-                LIGHT_CLIENT,
-                by_txid(
-                    height,
-                    leaf(&b.leaves[5]),
-                    b.header[..79].to_vec(),
-                    proof(&b.leaves, 5),
-                    5,
-                ),
-            ),
-            Expect::Reverts("Invalid block header"),
-        ),
-        (
-            Call::new(
-                BOB,
-                LIGHT_CLIENT,
-                by_txid(
-                    height,
-                    leaf(&b.leaves[5]),
-                    [b.header.clone(), vec![0]].concat(),
-                    proof(&b.leaves, 5),
-                    5,
-                ),
-            ),
-            Expect::Reverts("Invalid block header"),
-        ),
-        (
-            Call::new(
-                BOB,
-                LIGHT_CLIENT,
-                by_txid(
-                    height,
-                    leaf(&b.leaves[5]),
-                    blocks[3].header.clone(),
-                    proof(&b.leaves, 5),
-                    5,
-                ),
-            ),
-            Expect::Reverts("Invalid block header"),
-        ),
-        (
-            Call::new(
-                BOB,
-                LIGHT_CLIENT,
-                by_txid(
-                    height,
-                    leaf(&b.leaves[5]),
-                    b.header.clone(),
-                    proof(&b.leaves, 5)[..64].to_vec(),
-                    5,
-                ),
-            ),
+            txid_query(height, tleaf, b.header.clone(), tproof[..64].to_vec()),
             Expect::Reverts("Invalid proof length"),
         ),
         // the public getters
-        (
-            Call::new(BOB, LIGHT_CLIENT, Lc::blockNumberCall {}.abi_encode()),
-            Expect::Ok,
-        ),
-        (
-            Call::new(BOB, LIGHT_CLIENT, Lc::SYSTEM_CALLERCall {}.abi_encode()),
-            Expect::Ok,
-        ),
+        (query(Lc::blockNumberCall {}.abi_encode()), Expect::Ok),
+        (query(Lc::SYSTEM_CALLERCall {}.abi_encode()), Expect::Ok),
         // value on a non-payable function, calldata the dispatcher does not know
         (
             Call {
                 value: U256::from(1),
-                ..Call::new(BOB, LIGHT_CLIENT, Lc::blockNumberCall {}.abi_encode())
+                ..query(Lc::blockNumberCall {}.abi_encode())
             },
             Expect::RevertsWith(vec![]),
         ),
+        (query(vec![0x57, 0xe8, 0x71]), Expect::RevertsWith(vec![])),
         (
-            Call::new(BOB, LIGHT_CLIENT, vec![0x57, 0xe8, 0x71]),
+            query(vec![0xde, 0xad, 0xbe, 0xef]),
             Expect::RevertsWith(vec![]),
         ),
-        (
-            Call::new(BOB, LIGHT_CLIENT, vec![0xde, 0xad, 0xbe, 0xef]),
-            Expect::RevertsWith(vec![]),
-        ),
-        (
-            Call::new(BOB, LIGHT_CLIENT, Bytes::new()),
-            Expect::RevertsWith(vec![]),
-        ),
-        (
-            Call::new(
-                BOB,
-                LIGHT_CLIENT,
-                by_hash(b, leaf(&b.wleaves[5]), good.clone(), 5)[..100].to_vec(),
-            ),
-            Expect::RevertsWith(vec![]),
-        ),
+        (query(Bytes::new()), Expect::RevertsWith(vec![])),
+        (query(valid()[..100].to_vec()), Expect::RevertsWith(vec![])),
         // from a contract, by CALL and by STATICCALL; the implementation with its own storage
+        (query(valid()).forwarded(FORWARDER), Expect::True),
+        (query(valid()).forwarded(STATIC_FORWARDER), Expect::True),
         (
-            Call::new(
-                BOB,
-                LIGHT_CLIENT,
-                by_hash(b, leaf(&b.wleaves[5]), good.clone(), 5),
-            )
-            .forwarded(FORWARDER),
-            Expect::True,
-        ),
-        (
-            Call::new(
-                BOB,
-                LIGHT_CLIENT,
-                by_hash(b, leaf(&b.wleaves[5]), good.clone(), 5),
-            )
-            .forwarded(STATIC_FORWARDER),
-            Expect::True,
-        ),
-        (
-            Call::new(BOB, LIGHT_CLIENT, set_block_info(b)).forwarded(FORWARDER),
+            query(set_block_info(b)).forwarded(FORWARDER),
             Expect::Reverts("caller is not the system caller"),
         ),
-        (
-            Call::new(
-                BOB,
-                LIGHT_CLIENT_IMPL,
-                by_hash(b, leaf(&b.wleaves[5]), good.clone(), 5),
-            ),
-            Expect::False,
-        ),
+        (Call::new(BOB, LIGHT_CLIENT_IMPL, valid()), Expect::False),
         (
             Call::new(SYSTEM_CALLER, LIGHT_CLIENT_IMPL, init(U256::from(7))),
             Expect::Ok,
@@ -1203,6 +1070,22 @@ fn vault_calls() -> Vec<(Call, Expect)> {
         )
     };
     let withdraw = || c(ALICE, Vault::withdrawCall {}.abi_encode());
+    let set_min_withdraw = |from: Address, n: u64| {
+        c(
+            from,
+            Vault::setMinWithdrawCall {
+                _minWithdraw: U256::from(n),
+            }
+            .abi_encode(),
+        )
+    };
+    let transfer_ownership = |from: Address, to: Address| {
+        c(
+            from,
+            Vault::transferOwnershipCall { newOwner: to }.abi_encode(),
+        )
+    };
+    let accept_ownership = |from: Address| c(from, Vault::acceptOwnershipCall {}.abi_encode());
     let mut dirty = Vault::setRecipientCall { _recipient: BOB }.abi_encode();
     dirty[4] = 1;
     let calls = vec![
@@ -1228,16 +1111,7 @@ fn vault_calls() -> Vec<(Call, Expect)> {
         ),
         (c(OWNER, dirty), Expect::RevertsWith(vec![])),
         (set_recipient(OWNER, FRESH), Expect::Ok),
-        (
-            c(
-                OWNER,
-                Vault::setMinWithdrawCall {
-                    _minWithdraw: U256::ZERO,
-                }
-                .abi_encode(),
-            ),
-            Expect::Ok,
-        ),
+        (set_min_withdraw(OWNER, 0), Expect::Ok),
         (withdraw(), Expect::Ok),
         (withdraw(), Expect::Ok),
         (fund(5), Expect::Ok),
@@ -1263,70 +1137,22 @@ fn vault_calls() -> Vec<(Call, Expect)> {
         ),
         (withdraw(), Expect::Ok),
         // two-step ownership, and a static owner
-        (
-            c(
-                ALICE,
-                Vault::transferOwnershipCall { newOwner: ALICE }.abi_encode(),
-            ),
-            unauthorized(ALICE),
-        ),
-        (
-            c(
-                OWNER,
-                Vault::transferOwnershipCall { newOwner: ALICE }.abi_encode(),
-            ),
-            Expect::Ok,
-        ),
+        (transfer_ownership(ALICE, ALICE), unauthorized(ALICE)),
+        (transfer_ownership(OWNER, ALICE), Expect::Ok),
         (
             c(ALICE, Vault::pendingOwnerCall {}.abi_encode()),
             Expect::Ok,
         ),
+        (accept_ownership(BOB), unauthorized(BOB)),
+        (accept_ownership(ALICE), Expect::Ok),
+        (set_min_withdraw(OWNER, 3), unauthorized(OWNER)),
+        (transfer_ownership(ALICE, STATIC_FORWARDER), Expect::Ok),
         (
-            c(BOB, Vault::acceptOwnershipCall {}.abi_encode()),
-            unauthorized(BOB),
-        ),
-        (
-            c(ALICE, Vault::acceptOwnershipCall {}.abi_encode()),
-            Expect::Ok,
-        ),
-        (
-            c(
-                OWNER,
-                Vault::setMinWithdrawCall {
-                    _minWithdraw: U256::from(3),
-                }
-                .abi_encode(),
-            ),
-            unauthorized(OWNER),
-        ),
-        (
-            c(
-                ALICE,
-                Vault::transferOwnershipCall {
-                    newOwner: STATIC_FORWARDER,
-                }
-                .abi_encode(),
-            ),
-            Expect::Ok,
-        ),
-        (
-            c(ALICE, Vault::acceptOwnershipCall {}.abi_encode()).forwarded(STATIC_FORWARDER),
+            accept_ownership(ALICE).forwarded(STATIC_FORWARDER),
             Expect::RevertsWith(vec![]),
         ),
-        (
-            c(
-                ALICE,
-                Vault::transferOwnershipCall {
-                    newOwner: FORWARDER,
-                }
-                .abi_encode(),
-            ),
-            Expect::Ok,
-        ),
-        (
-            c(ALICE, Vault::acceptOwnershipCall {}.abi_encode()).forwarded(FORWARDER),
-            Expect::Ok,
-        ),
+        (transfer_ownership(ALICE, FORWARDER), Expect::Ok),
+        (accept_ownership(ALICE).forwarded(FORWARDER), Expect::Ok),
         (
             c(ALICE, Vault::renounceOwnershipCall {}.abi_encode()).forwarded(FORWARDER),
             Expect::Ok,
@@ -1944,7 +1770,7 @@ const DEPOSIT_RECIPIENTS: [Address; 5] = [ALICE, FRESH, BOB, FORWARDER, REVERTER
 fn bridge_fixture() -> &'static BridgeFixture {
     static FIXTURE: std::sync::OnceLock<BridgeFixture> = std::sync::OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let signer = DepositSigner::from_secret(&[7u8; 32]).expect("signer");
+        let signer = regtest_signer();
         let template = ScriptTemplate::deposit(&signer.aggregated_key());
         let sign = |recipient: Address, n: u8| {
             let outpoint = OutPoint::new(Txid::from_raw_hash(sha256d::Hash::hash(&[n])), 0);
@@ -2083,6 +1909,11 @@ fn regtest_keypair() -> bitcoin::secp256k1::Keypair {
     bitcoin::secp256k1::Keypair::from_seckey_slice(&secp, &[7u8; 32]).expect("key")
 }
 
+/// The signers' regtest key `[7; 32]`, the Bridge's deposit and replace scripts' key.
+fn regtest_signer() -> DepositSigner {
+    DepositSigner::from_secret(&[7u8; 32]).expect("signer")
+}
+
 /// A user's prepare transaction: output 0 a key-path P2TR output whose output key is the
 /// regtest key, output 1 not P2TR.
 fn prepare_tx() -> bitcoin::Transaction {
@@ -2215,13 +2046,17 @@ fn safe_withdrawals(
     ]
 }
 
-fn safe_named(name: &str) -> Br::safeWithdrawCall {
-    bridge_fixture()
-        .safe
+/// The call named `name` in one of the fixture's lists.
+fn named<T: Clone>(calls: &[(&'static str, T)], name: &str) -> T {
+    calls
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, c)| c.clone())
-        .expect("fixture safeWithdraw")
+        .unwrap_or_else(|| panic!("no fixture call {name:?}"))
+}
+
+fn safe_named(name: &str) -> Br::safeWithdrawCall {
+    named(&bridge_fixture().safe, name)
 }
 
 /// A replacement transaction signed by the regtest key `[7; 32]`: one input spending the
@@ -2285,16 +2120,13 @@ fn replace_call(name: &str, id: u64) -> Br::replaceDepositCall {
 }
 
 /// `setReplaceScript` with the regtest key's replace template.
-fn set_replace_script() -> Vec<u8> {
-    let key = DepositSigner::from_secret(&[7u8; 32])
-        .expect("signer")
-        .aggregated_key();
+fn set_replace_script() -> Br::setReplaceScriptCall {
+    let key = regtest_signer().aggregated_key();
     let template = ScriptTemplate::replace(&key);
     Br::setReplaceScriptCall {
         _replacePrefix: template.prefix.into(),
         _replaceSuffix: template.suffix.into(),
     }
-    .abi_encode()
 }
 
 /// A change to a witness stack's items.
@@ -2535,7 +2367,7 @@ fn bridge_call() -> BoxedStrategy<Call> {
             Call::new(from, BRIDGE, c.abi_encode())
         });
     let set_replace = prop_oneof![Just(OWNER), Just(ALICE)]
-        .prop_map(|from| Call::new(from, BRIDGE, set_replace_script()));
+        .prop_map(|from| Call::new(from, BRIDGE, set_replace_script().abi_encode()));
     let n_safe = bridge_fixture().safe.len();
     let safe = (
         prop_oneof![3 => Just(0usize), 2 => 0..n_safe],
@@ -2669,12 +2501,7 @@ enum Path {
 }
 
 fn deposit_named(name: &str) -> Br::depositCall {
-    bridge_fixture()
-        .deposits
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, c)| c.clone())
-        .expect("fixture deposit")
+    named(&bridge_fixture().deposits, name)
 }
 
 /// The txid of the fixture's transaction `name` (the Solidity rule: hash256 of version ‖
@@ -2690,9 +2517,7 @@ fn deposit_params_txid(name: &str) -> U256 {
 
 /// `initialize` with the regtest deposit script cut or padded to `prefix_len` bytes.
 fn bridge_init(amount: U256, prefix_len: usize) -> Vec<u8> {
-    let key = DepositSigner::from_secret(&[7u8; 32])
-        .expect("signer")
-        .aggregated_key();
+    let key = regtest_signer().aggregated_key();
     let template = ScriptTemplate::deposit(&key);
     let mut prefix = template.prefix.clone();
     prefix.resize(prefix_len, 0x75);
@@ -2714,25 +2539,22 @@ fn word_of(address: Address) -> Vec<u8> {
 /// the path the native chain takes.
 fn bridge_calls() -> Vec<(Call, Expect, Path)> {
     use Path::{Bytecode, Native};
-    let to_bridge = |from: Address, data: Vec<u8>| Call::new(from, BRIDGE, data);
+    fn to_bridge(from: Address, call: impl SolCall) -> Call {
+        Call::new(from, BRIDGE, call.abi_encode())
+    }
     let deposit = |from: Address, c: &Br::depositCall| Call::new(from, BRIDGE, c.abi_encode());
+    // The system caller's deposit of the fixture's transaction `name`.
+    let deposit_of = |name: &str| deposit(SYSTEM_CALLER, &deposit_named(name));
     let alice = deposit_named("to ALICE");
-    let alice_tx_id = U256::from_be_bytes(
-        btc_evm_system_contracts::bitcoin::hashing::sha256d(&{
-            let t = &alice.moveTx;
-            let mut b = t.version.to_vec();
-            b.extend_from_slice(&t.vin);
-            b.extend_from_slice(&t.vout);
-            b.extend_from_slice(&t.locktime.0);
-            b
-        })
-        .to_byte_array(),
-    );
+    let alice_tx_id = deposit_params_txid("to ALICE");
+    // The system caller's deposit of ALICE's transaction changed by `f`.
     let changed = |f: &dyn Fn(&mut Br::depositCall)| {
         let mut c = alice.clone();
         f(&mut c);
-        c
+        deposit(SYSTEM_CALLER, &c)
     };
+    // ALICE's deposit replaced by the fixture's "replace ALICE's", as deposit `id`.
+    let replace = |from: Address, id: u64| to_bridge(from, replace_call("replace ALICE's", id));
     let start = bridge_fixture().start.clone();
     let withdraw = |from: Address, tx: u8, out: u8, value: U256| Call {
         value,
@@ -2765,9 +2587,31 @@ fn bridge_calls() -> Vec<(Call, Expect, Path)> {
         }
     };
     let one = U256::from(ETHER);
+    // The fixture's `safeWithdraw` `name` from `from`, paying one coin.
+    let safe = |from: Address, name: &str| Call {
+        value: one,
+        ..to_bridge(from, safe_named(name))
+    };
+    // `initialize` on the implementation's own storage, from the system caller.
+    let init_impl = |amount: U256, prefix_len: usize| {
+        Call::new(SYSTEM_CALLER, BRIDGE_IMPL, bridge_init(amount, prefix_len))
+    };
+    let set_deposit_script = |from: Address, prefix: Vec<u8>, suffix: Vec<u8>| {
+        to_bridge(
+            from,
+            Br::setDepositScriptCall {
+                _depositPrefix: prefix.into(),
+                _depositSuffix: suffix.into(),
+            },
+        )
+    };
     let unauthorized = |a: Address| {
         Expect::RevertsWith(Br::OwnableUnauthorizedAccount { account: a }.abi_encode())
     };
+    let word = |n: U256| Expect::Returns(n.to_be_bytes::<32>().to_vec());
+    // A row on the native path, and one that reverts there with `Error(reason)`.
+    let native = |call: Call, expect: Expect| (call, expect, Native);
+    let reverts = |call: Call, reason: &'static str| (call, Expect::Reverts(reason), Native);
     let enforced = Expect::RevertsWith(Br::EnforcedPause {}.abi_encode());
     let mut dirty_head = alice.abi_encode();
     dirty_head[4 + 0x60 + 31] = 1; // version's low byte
@@ -2777,258 +2621,152 @@ fn bridge_calls() -> Vec<(Call, Expect, Path)> {
         .map(|(c, p)| (c, Expect::Ok, p))
         .collect();
     // The light client's own calls are not the Bridge's: only the last of the three counts.
-    calls.extend(vec![
-        (
-            to_bridge(BOB, Br::initializedCall {}.abi_encode()),
-            Expect::True,
-            Native,
-        ),
-        (
-            to_bridge(BOB, Br::operatorCall {}.abi_encode()),
+    calls.extend([
+        native(to_bridge(BOB, Br::initializedCall {}), Expect::True),
+        native(
+            to_bridge(BOB, Br::operatorCall {}),
             Expect::Returns(word_of(SYSTEM_CALLER)),
-            Native,
         ),
-        (
-            to_bridge(BOB, Br::failedDepositVaultCall {}.abi_encode()),
+        native(
+            to_bridge(BOB, Br::failedDepositVaultCall {}),
             Expect::Returns(word_of(FAILED_DEPOSIT_VAULT)),
-            Native,
         ),
-        (
-            to_bridge(BOB, Br::optimisticWithdrawAmountSatsCall {}.abi_encode()),
-            Expect::Returns(U256::from(100_000_000 - 240).to_be_bytes::<32>().to_vec()),
-            Native,
+        native(
+            to_bridge(BOB, Br::optimisticWithdrawAmountSatsCall {}),
+            word(U256::from(100_000_000 - 240)),
         ),
-        (
+        reverts(
             Call::new(
                 SYSTEM_CALLER,
                 BRIDGE,
                 bridge_fixture().start[2].data.clone(),
             ),
-            Expect::Reverts("Contract is already initialized"),
-            Native,
+            "Contract is already initialized",
         ),
         // deposit: callers, replay, format, inclusion, signature, pause
-        (
+        reverts(
             deposit(ALICE, &alice),
-            Expect::Reverts("caller is not the system caller or operator"),
-            Native,
+            "caller is not the system caller or operator",
         ),
-        (
+        native(
             Call {
                 value: U256::from(1),
                 ..deposit(OWNER, &alice)
             },
             Expect::RevertsWith(vec![]),
-            Native,
         ),
-        (
-            to_bridge(SYSTEM_CALLER, dirty_head),
+        native(
+            Call::new(SYSTEM_CALLER, BRIDGE, dirty_head),
             Expect::RevertsWith(vec![]),
-            Native,
         ),
-        (
-            deposit(
-                SYSTEM_CALLER,
-                &changed(&|c| c.moveTx.vin = vec![0u8; 41].into()),
-            ),
-            Expect::Reverts("Vin is not properly formatted"),
-            Native,
+        reverts(
+            changed(&|c| c.moveTx.vin = vec![0u8; 41].into()),
+            "Vin is not properly formatted",
         ),
-        (
-            deposit(SYSTEM_CALLER, &changed(&|c| c.moveTx.vout = Bytes::new())),
-            Expect::Reverts("Vout is not properly formatted"),
-            Native,
+        reverts(
+            changed(&|c| c.moveTx.vout = Bytes::new()),
+            "Vout is not properly formatted",
         ),
-        (
-            deposit(
-                SYSTEM_CALLER,
-                &changed(&|c| {
-                    let w = c.moveTx.witness.to_vec();
-                    c.moveTx.witness = w[..w.len() - 1].to_vec().into();
-                }),
-            ),
-            Expect::Reverts("Witness is not properly formatted"),
-            Native,
+        reverts(
+            changed(&|c| {
+                let w = c.moveTx.witness.to_vec();
+                c.moveTx.witness = w[..w.len() - 1].to_vec().into();
+            }),
+            "Witness is not properly formatted",
         ),
-        (
-            deposit(
-                SYSTEM_CALLER,
-                &changed(&|c| c.proof.blockHeight = U256::from(2)),
-            ),
-            Expect::Reverts("Transaction is not in block"),
-            Native,
+        reverts(
+            changed(&|c| c.proof.blockHeight = U256::from(2)),
+            "Transaction is not in block",
         ),
-        (
-            deposit(SYSTEM_CALLER, &changed(&|c| c.proof.index += U256::from(1))),
-            Expect::Reverts("Transaction is not in block"),
-            Native,
+        reverts(
+            changed(&|c| c.proof.index += U256::from(1)),
+            "Transaction is not in block",
         ),
-        (
-            deposit(
-                SYSTEM_CALLER,
-                &changed(&|c| {
-                    let n = c.proof.intermediateNodes.to_vec();
-                    c.proof.intermediateNodes = n[32..].to_vec().into();
-                }),
-            ),
-            Expect::Reverts("Invalid proof length"),
-            Native,
+        reverts(
+            changed(&|c| {
+                let n = c.proof.intermediateNodes.to_vec();
+                c.proof.intermediateNodes = n[32..].to_vec().into();
+            }),
+            "Invalid proof length",
         ),
-        (
-            deposit(
-                SYSTEM_CALLER,
-                &changed(&|c| c.moveTx.locktime = [0, 0, 0, 1].into()),
-            ),
-            Expect::Reverts("Transaction is not in block"),
-            Native,
+        reverts(
+            changed(&|c| c.moveTx.locktime = [0, 0, 0, 1].into()),
+            "Transaction is not in block",
         ),
-        (
-            deposit(SYSTEM_CALLER, &changed(&|c| c.shaScriptPubkeys.0[0] ^= 1)),
-            Expect::Reverts("Invalid signature"),
-            Native,
+        reverts(
+            changed(&|c| c.shaScriptPubkeys.0[0] ^= 1),
+            "Invalid signature",
         ),
-        (
-            deposit(SYSTEM_CALLER, &deposit_named("63-byte signature")),
-            Expect::Reverts("Invalid signature length"),
-            Native,
-        ),
-        (
-            deposit(SYSTEM_CALLER, &deposit_named("66-byte signature")),
-            Expect::Reverts("Invalid signature length"),
-            Native,
-        ),
-        (
-            deposit(SYSTEM_CALLER, &deposit_named("two witness items")),
-            Expect::Reverts("Invalid witness items"),
-            Native,
-        ),
-        (
-            deposit(SYSTEM_CALLER, &deposit_named("empty control block")),
-            Expect::Reverts("Invalid signature"),
-            Native,
-        ),
-        (
-            deposit(SYSTEM_CALLER, &deposit_named("signature flipped")),
-            Expect::Reverts("Invalid signature"),
-            Native,
-        ),
-        (
-            deposit(SYSTEM_CALLER, &deposit_named("recipient changed")),
-            Expect::Reverts("Invalid signature"),
-            Native,
-        ),
-        (
-            deposit(SYSTEM_CALLER, &deposit_named("two inputs")),
-            Expect::Reverts("Only one input allowed"),
-            Native,
-        ),
+    ]);
+    calls.extend(
+        [
+            ("63-byte signature", "Invalid signature length"),
+            ("66-byte signature", "Invalid signature length"),
+            ("two witness items", "Invalid witness items"),
+            ("empty control block", "Invalid signature"),
+            ("signature flipped", "Invalid signature"),
+            ("recipient changed", "Invalid signature"),
+            ("two inputs", "Only one input allowed"),
+        ]
+        .map(|(name, reason)| reverts(deposit_of(name), reason)),
+    );
+    calls.extend([
         // The contract signs SIGHASH_DEFAULT and ignores a 65th byte.
-        (
-            deposit(
-                SYSTEM_CALLER,
-                &deposit_named("65-byte signature ending 0x01"),
-            ),
-            Expect::Ok,
-            Native,
-        ),
-        (deposit(SYSTEM_CALLER, &alice), Expect::Ok, Native),
-        (
-            to_bridge(BOB, Br::processedTxIdsCall(alice_tx_id.into()).abi_encode()),
+        native(deposit_of("65-byte signature ending 0x01"), Expect::Ok),
+        native(deposit(SYSTEM_CALLER, &alice), Expect::Ok),
+        native(
+            to_bridge(BOB, Br::processedTxIdsCall(alice_tx_id.into())),
             Expect::True,
-            Native,
         ),
-        (
-            to_bridge(BOB, Br::depositTxIdsCall(U256::from(1)).abi_encode()),
-            Expect::Returns(alice_tx_id.to_be_bytes::<32>().to_vec()),
-            Native,
+        native(
+            to_bridge(BOB, Br::depositTxIdsCall(U256::from(1))),
+            word(alice_tx_id),
         ),
-        (
-            to_bridge(BOB, Br::depositTxIdsCall(U256::from(2)).abi_encode()),
+        native(
+            to_bridge(BOB, Br::depositTxIdsCall(U256::from(2))),
             Expect::RevertsWith(vec![]),
-            Native,
         ),
-        (
-            deposit(SYSTEM_CALLER, &alice),
-            Expect::Reverts("txId already spent"),
-            Native,
-        ),
-        (
-            deposit(SYSTEM_CALLER, &deposit_named("to FRESH")),
-            Expect::Ok,
-            Native,
-        ),
+        reverts(deposit(SYSTEM_CALLER, &alice), "txId already spent"),
+        native(deposit_of("to FRESH"), Expect::Ok),
         // replaceDeposit (ALICE's deposit is id 1, after the 65-byte-signature one)
-        (
-            to_bridge(
-                SYSTEM_CALLER,
-                replace_call("replace ALICE's", 1).abi_encode(),
-            ),
-            Expect::Reverts("Replace script is not set"),
-            Native,
-        ),
-        (
-            to_bridge(ALICE, set_replace_script()),
-            unauthorized(ALICE),
-            Native,
-        ),
-        (
+        reverts(replace(SYSTEM_CALLER, 1), "Replace script is not set"),
+        native(to_bridge(ALICE, set_replace_script()), unauthorized(ALICE)),
+        reverts(
             to_bridge(OWNER, {
-                let mut c =
-                    Br::setReplaceScriptCall::abi_decode(&set_replace_script()).expect("decode");
+                let mut c = set_replace_script();
                 let mut p = c._replacePrefix.to_vec();
                 p[5] ^= 1;
                 c._replacePrefix = p.into();
-                c.abi_encode()
+                c
             }),
-            Expect::Reverts(
-                "Replace prefix must contain the same aggregated key as deposit prefix",
-            ),
-            Native,
+            "Replace prefix must contain the same aggregated key as deposit prefix",
         ),
-        (
+        reverts(
             to_bridge(
                 OWNER,
                 Br::setReplaceScriptCall {
                     _replacePrefix: vec![0x22; 33].into(),
                     _replaceSuffix: Bytes::new(),
-                }
-                .abi_encode(),
+                },
             ),
-            Expect::Reverts("Replace script must be longer than 34 bytes"),
-            Native,
+            "Replace script must be longer than 34 bytes",
         ),
-        (to_bridge(OWNER, set_replace_script()), Expect::Ok, Native),
-        (
-            to_bridge(ALICE, replace_call("replace ALICE's", 1).abi_encode()),
-            Expect::Reverts("caller is not the operator"),
-            Native,
+        native(to_bridge(OWNER, set_replace_script()), Expect::Ok),
+        reverts(replace(ALICE, 1), "caller is not the operator"),
+        reverts(replace(SYSTEM_CALLER, 9), "Invalid index"),
+        reverts(
+            replace(SYSTEM_CALLER, 0),
+            "Invalid txId to replace provided",
         ),
-        (
-            to_bridge(
-                SYSTEM_CALLER,
-                replace_call("replace ALICE's", 9).abi_encode(),
-            ),
-            Expect::Reverts("Invalid index"),
-            Native,
-        ),
-        (
-            to_bridge(
-                SYSTEM_CALLER,
-                replace_call("replace ALICE's", 0).abi_encode(),
-            ),
-            Expect::Reverts("Invalid txId to replace provided"),
-            Native,
-        ),
-        (
+        reverts(
             to_bridge(SYSTEM_CALLER, {
                 let mut c = replace_call("replace ALICE's", 1);
                 c.shaScriptPubkeys.0[5] ^= 1;
-                c.abi_encode()
+                c
             }),
-            Expect::Reverts("Invalid signature"),
-            Native,
+            "Invalid signature",
         ),
-        (
+        reverts(
             to_bridge(
                 SYSTEM_CALLER,
                 Br::replaceDepositCall {
@@ -3036,13 +2774,11 @@ fn bridge_calls() -> Vec<(Call, Expect, Path)> {
                     proof: alice.proof.clone(),
                     idToReplace: U256::from(1),
                     shaScriptPubkeys: alice.shaScriptPubkeys,
-                }
-                .abi_encode(),
+                },
             ),
-            Expect::Reverts("txId already used to replace"),
-            Native,
+            "txId already used to replace",
         ),
-        (
+        reverts(
             to_bridge(SYSTEM_CALLER, {
                 let bob = deposit_named("to BOB");
                 Br::replaceDepositCall {
@@ -3051,383 +2787,195 @@ fn bridge_calls() -> Vec<(Call, Expect, Path)> {
                     idToReplace: U256::from(1),
                     shaScriptPubkeys: bob.shaScriptPubkeys,
                 }
-                .abi_encode()
             }),
-            Expect::Reverts("Invalid script length"),
-            Native,
+            "Invalid script length",
         ),
-        (
-            deposit(SYSTEM_CALLER, &deposit_named("replace FRESH's")),
-            Expect::Reverts("Invalid script length"),
-            Native,
+        reverts(deposit_of("replace FRESH's"), "Invalid script length"),
+        native(replace(SYSTEM_CALLER, 1), Expect::Ok),
+        native(
+            to_bridge(BOB, Br::depositTxIdsCall(U256::from(1))),
+            word(deposit_params_txid("replace ALICE's")),
         ),
-        (
-            to_bridge(
-                SYSTEM_CALLER,
-                replace_call("replace ALICE's", 1).abi_encode(),
-            ),
-            Expect::Ok,
-            Native,
-        ),
-        (
-            to_bridge(BOB, Br::depositTxIdsCall(U256::from(1)).abi_encode()),
-            Expect::Returns(
-                deposit_params_txid("replace ALICE's")
-                    .to_be_bytes::<32>()
-                    .to_vec(),
-            ),
-            Native,
-        ),
-        (
-            to_bridge(
-                SYSTEM_CALLER,
-                replace_call("replace ALICE's", 1).abi_encode(),
-            ),
-            Expect::Reverts("txId already used to replace"),
-            Native,
-        ),
+        reverts(replace(SYSTEM_CALLER, 1), "txId already used to replace"),
         // Recipients with code: the bytecode pays them (or the failed-deposit vault).
-        (
-            deposit(SYSTEM_CALLER, &deposit_named("to a contract")),
-            Expect::Ok,
-            Bytecode,
-        ),
-        (
-            deposit(SYSTEM_CALLER, &deposit_named("to a reverter")),
-            Expect::Ok,
-            Bytecode,
-        ),
+        (deposit_of("to a contract"), Expect::Ok, Bytecode),
+        (deposit_of("to a reverter"), Expect::Ok, Bytecode),
         // pause
-        (
-            to_bridge(ALICE, Br::pauseCall {}.abi_encode()),
-            Expect::Reverts("caller is not the owner or operator"),
-            Native,
+        reverts(
+            to_bridge(ALICE, Br::pauseCall {}),
+            "caller is not the owner or operator",
         ),
-        (
-            to_bridge(OWNER, Br::pauseCall {}.abi_encode()),
-            Expect::Ok,
-            Native,
-        ),
-        (
-            to_bridge(SYSTEM_CALLER, Br::pauseCall {}.abi_encode()),
-            enforced.clone(),
-            Native,
-        ),
-        (
-            to_bridge(BOB, Br::pausedCall {}.abi_encode()),
-            Expect::True,
-            Native,
-        ),
-        (
-            deposit(SYSTEM_CALLER, &deposit_named("to BOB")),
-            enforced.clone(),
-            Native,
-        ),
-        (withdraw(ALICE, 1, 0, one), enforced.clone(), Native),
-        (batch(1, false, one), enforced, Native),
-        (
-            to_bridge(SYSTEM_CALLER, Br::unpauseCall {}.abi_encode()),
-            Expect::Ok,
-            Native,
-        ),
-        (
-            to_bridge(OWNER, Br::unpauseCall {}.abi_encode()),
+        native(to_bridge(OWNER, Br::pauseCall {}), Expect::Ok),
+        native(to_bridge(SYSTEM_CALLER, Br::pauseCall {}), enforced.clone()),
+        native(to_bridge(BOB, Br::pausedCall {}), Expect::True),
+        native(deposit_of("to BOB"), enforced.clone()),
+        native(withdraw(ALICE, 1, 0, one), enforced.clone()),
+        native(batch(1, false, one), enforced),
+        native(to_bridge(SYSTEM_CALLER, Br::unpauseCall {}), Expect::Ok),
+        native(
+            to_bridge(OWNER, Br::unpauseCall {}),
             Expect::RevertsWith(Br::ExpectedPause {}.abi_encode()),
-            Native,
         ),
         // withdrawals
-        (
+        reverts(
             withdraw(ALICE, 1, 0, one - U256::from(1)),
-            Expect::Reverts("Invalid withdraw amount"),
-            Native,
+            "Invalid withdraw amount",
         ),
-        (
-            withdraw(ALICE, 1, 0, U256::ZERO),
-            Expect::Reverts("Invalid withdraw amount"),
-            Native,
+        reverts(withdraw(ALICE, 1, 0, U256::ZERO), "Invalid withdraw amount"),
+        native(withdraw(ALICE, 1, 0, one), Expect::Ok),
+        reverts(withdraw(BOB, 1, 0, one), "UTXO already used"),
+        native(withdraw(BOB, 1, 1, one), Expect::Ok),
+        native(
+            to_bridge(BOB, Br::getWithdrawalCountCall {}),
+            word(U256::from(2)),
         ),
-        (withdraw(ALICE, 1, 0, one), Expect::Ok, Native),
-        (
-            withdraw(BOB, 1, 0, one),
-            Expect::Reverts("UTXO already used"),
-            Native,
-        ),
-        (withdraw(BOB, 1, 1, one), Expect::Ok, Native),
-        (
-            to_bridge(BOB, Br::getWithdrawalCountCall {}.abi_encode()),
-            Expect::Returns(U256::from(2).to_be_bytes::<32>().to_vec()),
-            Native,
-        ),
-        (
-            to_bridge(BOB, Br::withdrawalUTXOsCall(U256::from(1)).abi_encode()),
+        native(
+            to_bridge(BOB, Br::withdrawalUTXOsCall(U256::from(1))),
             Expect::Returns({
                 let mut v = vec![1u8; 32];
                 v.extend_from_slice(&[1, 0, 0, 0]);
                 v.extend_from_slice(&[0; 28]);
                 v
             }),
-            Native,
         ),
-        (
-            to_bridge(BOB, Br::withdrawalUTXOsCall(U256::from(2)).abi_encode()),
+        native(
+            to_bridge(BOB, Br::withdrawalUTXOsCall(U256::from(2))),
             Expect::RevertsWith(vec![]),
-            Native,
         ),
-        (
-            batch(2, true, one * U256::from(2)),
-            Expect::Reverts("Length mismatch"),
-            Native,
-        ),
-        (
-            batch(2, false, one),
-            Expect::Reverts("Invalid withdraw amount"),
-            Native,
-        ),
-        (batch(3, false, one * U256::from(3)), Expect::Ok, Native),
-        (batch(0, false, U256::ZERO), Expect::Ok, Native),
+        reverts(batch(2, true, one * U256::from(2)), "Length mismatch"),
+        reverts(batch(2, false, one), "Invalid withdraw amount"),
+        native(batch(3, false, one * U256::from(3)), Expect::Ok),
+        native(batch(0, false, U256::ZERO), Expect::Ok),
         // safeWithdraw
-        (
+        reverts(
             Call {
-                value: one,
-                ..Call::new(ALICE, BRIDGE_IMPL, safe_named("valid").abi_encode())
+                to: BRIDGE_IMPL,
+                ..safe(ALICE, "valid")
             },
-            Expect::Reverts("Bridge is not initialized"),
-            Native,
+            "Bridge is not initialized",
         ),
-        (
-            to_bridge(ALICE, safe_named("valid").abi_encode()),
-            Expect::Reverts("Invalid withdraw amount"),
-            Native,
+        reverts(
+            to_bridge(ALICE, safe_named("valid")),
+            "Invalid withdraw amount",
         ),
-        (
+        native(safe(ALICE, "valid"), Expect::Ok),
+        reverts(safe(BOB, "valid"), "UTXO already used"),
+    ]);
+    calls.extend(
+        [
+            ("SIGHASH_ALL type byte", "Invalid sighash type"),
+            ("64-byte signature", "Invalid signature length"),
+            (
+                "payout value",
+                "Payout output value does not match optimistic withdraw amount",
+            ),
+            ("spends a non-P2TR output", "Invalid spent output length"),
+            ("spends a missing output", "Invalid spent output index"),
+            ("header changed", "Invalid block header"),
+            ("address differs", "Invalid payout output script pubkey"),
+            ("proof index", "Transaction is not in block"),
+        ]
+        .map(|(name, reason)| reverts(safe(ALICE, name), reason)),
+    );
+    let key = regtest_signer().aggregated_key();
+    calls.extend([
+        reverts(
             Call {
-                value: one,
-                ..to_bridge(ALICE, safe_named("valid").abi_encode())
+                to: BRIDGE_IMPL,
+                ..withdraw(ALICE, 0, 0, one)
             },
-            Expect::Ok,
-            Native,
-        ),
-        (
-            Call {
-                value: one,
-                ..to_bridge(BOB, safe_named("valid").abi_encode())
-            },
-            Expect::Reverts("UTXO already used"),
-            Native,
-        ),
-        (
-            Call {
-                value: one,
-                ..to_bridge(ALICE, safe_named("SIGHASH_ALL type byte").abi_encode())
-            },
-            Expect::Reverts("Invalid sighash type"),
-            Native,
-        ),
-        (
-            Call {
-                value: one,
-                ..to_bridge(ALICE, safe_named("64-byte signature").abi_encode())
-            },
-            Expect::Reverts("Invalid signature length"),
-            Native,
-        ),
-        (
-            Call {
-                value: one,
-                ..to_bridge(ALICE, safe_named("payout value").abi_encode())
-            },
-            Expect::Reverts("Payout output value does not match optimistic withdraw amount"),
-            Native,
-        ),
-        (
-            Call {
-                value: one,
-                ..to_bridge(ALICE, safe_named("spends a non-P2TR output").abi_encode())
-            },
-            Expect::Reverts("Invalid spent output length"),
-            Native,
-        ),
-        (
-            Call {
-                value: one,
-                ..to_bridge(ALICE, safe_named("spends a missing output").abi_encode())
-            },
-            Expect::Reverts("Invalid spent output index"),
-            Native,
-        ),
-        (
-            Call {
-                value: one,
-                ..to_bridge(ALICE, safe_named("header changed").abi_encode())
-            },
-            Expect::Reverts("Invalid block header"),
-            Native,
-        ),
-        (
-            Call {
-                value: one,
-                ..to_bridge(ALICE, safe_named("address differs").abi_encode())
-            },
-            Expect::Reverts("Invalid payout output script pubkey"),
-            Native,
-        ),
-        (
-            Call {
-                value: one,
-                ..to_bridge(ALICE, safe_named("proof index").abi_encode())
-            },
-            Expect::Reverts("Transaction is not in block"),
-            Native,
-        ),
-        (
-            Call {
-                value: one,
-                ..Call::new(
-                    ALICE,
-                    BRIDGE_IMPL,
-                    Br::withdrawCall {
-                        txId: B256::ZERO,
-                        outputId: [0; 4].into(),
-                    }
-                    .abi_encode(),
-                )
-            },
-            Expect::Reverts("Bridge is not initialized"),
-            Native,
+            "Bridge is not initialized",
         ),
         // owner functions and the operator
-        (
-            to_bridge(BOB, Br::setOperatorCall { _operator: ALICE }.abi_encode()),
+        native(
+            to_bridge(BOB, Br::setOperatorCall { _operator: ALICE }),
             unauthorized(BOB),
-            Native,
         ),
-        (
+        reverts(
             to_bridge(
                 OWNER,
                 Br::setOperatorCall {
                     _operator: Address::ZERO,
-                }
-                .abi_encode(),
+                },
             ),
-            Expect::Reverts("Operator cannot be zero address"),
-            Native,
+            "Operator cannot be zero address",
         ),
-        (
-            to_bridge(OWNER, Br::setOperatorCall { _operator: ALICE }.abi_encode()),
+        native(
+            to_bridge(OWNER, Br::setOperatorCall { _operator: ALICE }),
             Expect::Ok,
-            Native,
         ),
-        (deposit(ALICE, &deposit_named("to BOB")), Expect::Ok, Native),
-        (
+        native(deposit(ALICE, &deposit_named("to BOB")), Expect::Ok),
+        reverts(
             to_bridge(
                 OWNER,
                 Br::setFailedDepositVaultCall {
                     _failedDepositVault: Address::ZERO,
-                }
-                .abi_encode(),
+                },
             ),
-            Expect::Reverts("Invalid address"),
-            Native,
+            "Invalid address",
         ),
-        (
+        native(
             to_bridge(
                 OWNER,
                 Br::setFailedDepositVaultCall {
                     _failedDepositVault: BOB,
-                }
-                .abi_encode(),
+                },
             ),
             Expect::Ok,
-            Native,
         ),
-        (
+        reverts(
             to_bridge(
                 OWNER,
                 Br::setOptimisticWithdrawAmountSatsCall {
                     _optimisticWithdrawAmountSats: U256::ZERO,
-                }
-                .abi_encode(),
+                },
             ),
-            Expect::Reverts("Optimistic withdraw amount cannot be 0"),
-            Native,
+            "Optimistic withdraw amount cannot be 0",
         ),
-        (
+        native(
             to_bridge(
                 OWNER,
                 Br::setOptimisticWithdrawAmountSatsCall {
                     _optimisticWithdrawAmountSats: U256::from(5),
-                }
-                .abi_encode(),
+                },
             ),
             Expect::Ok,
-            Native,
         ),
-        (
-            to_bridge(
-                OWNER,
-                Br::transferOwnershipCall { newOwner: BOB }.abi_encode(),
-            ),
+        native(
+            to_bridge(OWNER, Br::transferOwnershipCall { newOwner: BOB }),
             Expect::Ok,
-            Native,
         ),
-        (
-            to_bridge(ALICE, Br::acceptOwnershipCall {}.abi_encode()),
+        native(
+            to_bridge(ALICE, Br::acceptOwnershipCall {}),
             unauthorized(ALICE),
-            Native,
         ),
-        (
-            to_bridge(BOB, Br::acceptOwnershipCall {}.abi_encode()),
-            Expect::Ok,
-            Native,
-        ),
-        (
-            to_bridge(ALICE, Br::ownerCall {}.abi_encode()),
+        native(to_bridge(BOB, Br::acceptOwnershipCall {}), Expect::Ok),
+        native(
+            to_bridge(ALICE, Br::ownerCall {}),
             Expect::Returns(word_of(BOB)),
-            Native,
         ),
-        (
-            to_bridge(OWNER, Br::renounceOwnershipCall {}.abi_encode()),
+        native(
+            to_bridge(OWNER, Br::renounceOwnershipCall {}),
             unauthorized(OWNER),
-            Native,
         ),
-        (
-            to_bridge(OWNER, Br::pauseCall {}.abi_encode()),
-            Expect::Reverts("caller is not the owner or operator"),
-            Native,
+        reverts(
+            to_bridge(OWNER, Br::pauseCall {}),
+            "caller is not the owner or operator",
         ),
-        (
-            to_bridge(BOB, Br::getAggregatedKeyCall {}.abi_encode()),
-            Expect::Returns({
-                let key = ScriptTemplate::deposit(
-                    &DepositSigner::from_secret(&[7u8; 32])
-                        .expect("signer")
-                        .aggregated_key(),
-                )
-                .prefix[2..34]
-                    .to_vec();
-                Br::getAggregatedKeyCall::abi_encode_returns(&key.into())
-            }),
-            Native,
-        ),
-        (
-            to_bridge(BOB, Br::depositPrefixCall {}.abi_encode()),
-            Expect::Ok,
-            Native,
-        ),
-        (
-            to_bridge(BOB, Br::replaceSuffixCall {}.abi_encode()),
-            Expect::Returns(Br::replaceSuffixCall::abi_encode_returns(
-                &ScriptTemplate::replace(
-                    &DepositSigner::from_secret(&[7u8; 32])
-                        .expect("signer")
-                        .aggregated_key(),
-                )
-                .suffix
-                .into(),
+        native(
+            to_bridge(BOB, Br::getAggregatedKeyCall {}),
+            Expect::Returns(Br::getAggregatedKeyCall::abi_encode_returns(
+                &ScriptTemplate::deposit(&key).prefix[2..34].to_vec().into(),
             )),
-            Native,
         ),
-        (
+        native(to_bridge(BOB, Br::depositPrefixCall {}), Expect::Ok),
+        native(
+            to_bridge(BOB, Br::replaceSuffixCall {}),
+            Expect::Returns(Br::replaceSuffixCall::abi_encode_returns(
+                &ScriptTemplate::replace(&key).suffix.into(),
+            )),
+        ),
+        native(
             Call::new(ALICE, BRIDGE_IMPL, Br::getAggregatedKeyCall {}.abi_encode()),
             Expect::RevertsWith(
                 Br::SliceOutOfBounds {
@@ -3437,131 +2985,65 @@ fn bridge_calls() -> Vec<(Call, Expect, Path)> {
                 }
                 .abi_encode(),
             ),
-            Native,
         ),
         // initialize, on the (uninitialized) implementation's own storage
-        (
-            Call::new(BOB, BRIDGE_IMPL, bridge_init(U256::from(ETHER), 45)),
-            Expect::Reverts("caller is not the system caller"),
-            Native,
+        reverts(
+            Call {
+                from: BOB,
+                ..init_impl(U256::from(ETHER), 45)
+            },
+            "caller is not the system caller",
         ),
-        (
-            Call::new(SYSTEM_CALLER, BRIDGE_IMPL, bridge_init(U256::ZERO, 45)),
-            Expect::Reverts("Deposit amount cannot be 0"),
-            Native,
+        reverts(init_impl(U256::ZERO, 45), "Deposit amount cannot be 0"),
+        reverts(
+            init_impl(U256::from(ETHER), 33),
+            "Deposit script must be longer than 34 bytes",
         ),
-        (
-            Call::new(
-                SYSTEM_CALLER,
-                BRIDGE_IMPL,
-                bridge_init(U256::from(ETHER), 33),
-            ),
-            Expect::Reverts("Deposit script must be longer than 34 bytes"),
-            Native,
+        reverts(
+            init_impl(U256::from(ETHER + 1), 45),
+            "Deposit amount must have valid satoshi value",
         ),
-        (
-            Call::new(
-                SYSTEM_CALLER,
-                BRIDGE_IMPL,
-                bridge_init(U256::from(ETHER + 1), 45),
-            ),
-            Expect::Reverts("Deposit amount must have valid satoshi value"),
-            Native,
+        reverts(
+            init_impl(U256::from(u64::MAX) * U256::from(20_000_000_000u64), 45),
+            "Deposit amount divided by SAT_TO_WEI must fit in uint64",
         ),
-        (
-            Call::new(
-                SYSTEM_CALLER,
-                BRIDGE_IMPL,
-                bridge_init(U256::from(u64::MAX) * U256::from(20_000_000_000u64), 45),
-            ),
-            Expect::Reverts("Deposit amount divided by SAT_TO_WEI must fit in uint64"),
-            Native,
+        reverts(
+            init_impl(U256::from(240u64 * 10_000_000_000), 45),
+            "Deposit amount must exceed the payout anchor amount",
         ),
-        (
-            Call::new(
-                SYSTEM_CALLER,
-                BRIDGE_IMPL,
-                bridge_init(U256::from(240u64 * 10_000_000_000), 45),
-            ),
-            Expect::Reverts("Deposit amount must exceed the payout anchor amount"),
-            Native,
-        ),
-        (
-            Call::new(
-                SYSTEM_CALLER,
-                BRIDGE_IMPL,
-                bridge_init(U256::from(ETHER), 70),
-            ),
-            Expect::Ok,
-            Native,
-        ),
-        (
+        native(init_impl(U256::from(ETHER), 70), Expect::Ok),
+        native(
             Call::new(ALICE, BRIDGE_IMPL, Br::depositPrefixCall {}.abi_encode()),
             Expect::Ok,
-            Native,
         ),
         // setDepositScript: long and short values, the old data slots cleared
-        (
-            to_bridge(
-                ALICE,
-                Br::setDepositScriptCall {
-                    _depositPrefix: vec![0x22; 40].into(),
-                    _depositSuffix: Bytes::new(),
-                }
-                .abi_encode(),
-            ),
+        native(
+            set_deposit_script(ALICE, vec![0x22; 40], vec![]),
             unauthorized(ALICE),
-            Native,
         ),
-        (
-            to_bridge(
-                BOB,
-                Br::setDepositScriptCall {
-                    _depositPrefix: vec![0x22; 33].into(),
-                    _depositSuffix: Bytes::new(),
-                }
-                .abi_encode(),
-            ),
-            Expect::Reverts("Deposit script must be longer than 34 bytes"),
-            Native,
+        reverts(
+            set_deposit_script(BOB, vec![0x22; 33], vec![]),
+            "Deposit script must be longer than 34 bytes",
         ),
-        (
-            to_bridge(
-                BOB,
-                Br::setDepositScriptCall {
-                    _depositPrefix: vec![0x23; 100].into(),
-                    _depositSuffix: vec![0x51; 70].into(),
-                }
-                .abi_encode(),
-            ),
+        native(
+            set_deposit_script(BOB, vec![0x23; 100], vec![0x51; 70]),
             Expect::Ok,
-            Native,
         ),
-        (
-            to_bridge(
-                BOB,
-                Br::setDepositScriptCall {
-                    _depositPrefix: vec![0x24; 34].into(),
-                    _depositSuffix: vec![0x68].into(),
-                }
-                .abi_encode(),
-            ),
+        native(
+            set_deposit_script(BOB, vec![0x24; 34], vec![0x68]),
             Expect::Ok,
-            Native,
         ),
-        (
-            to_bridge(BOB, Br::depositSuffixCall {}.abi_encode()),
+        native(
+            to_bridge(BOB, Br::depositSuffixCall {}),
             Expect::Returns(Br::depositSuffixCall::abi_encode_returns(
                 &vec![0x68].into(),
             )),
-            Native,
         ),
-        (
-            to_bridge(BOB, Br::getAggregatedKeyCall {}.abi_encode()),
+        native(
+            to_bridge(BOB, Br::getAggregatedKeyCall {}),
             Expect::Returns(Br::getAggregatedKeyCall::abi_encode_returns(
                 &vec![0x24; 32].into(),
             )),
-            Native,
         ),
     ]);
     calls
@@ -3618,7 +3100,7 @@ fn compact_size(n: usize, width: u8) -> Vec<u8> {
 /// inclusion check, then deposited. The signature stays valid: the witness is not signed.
 fn reencoded_deposit(widths: [u8; 4], extra: &[Vec<u8>], recipient: Address, n: u8) -> Vec<Call> {
     use btc_evm_system_contracts::bitcoin::deposit::TxPieces;
-    let signer = DepositSigner::from_secret(&[7u8; 32]).expect("signer");
+    let signer = regtest_signer();
     let outpoint = OutPoint::new(Txid::from_raw_hash(sha256d::Hash::hash(&[0xee, n])), 0);
     let d = signer
         .sign_deposit(

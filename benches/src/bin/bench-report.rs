@@ -9,6 +9,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use btc_evm_benches::host::{cores, cpu_model, load_average, machine};
+use btc_evm_benches::median;
 
 /// One measured implementation: criterion group and function, label, gas charged for it.
 struct Row {
@@ -95,11 +96,7 @@ fn run(criterion: &Path, markdown: &Path, date: &str) -> Result<(), String> {
     section.push_str("| precompile | implementation | ns / verify | gas | Mgas/s |\n");
     section.push_str("|---|---|---:|---:|---:|\n");
     for row in ROWS {
-        let path = criterion
-            .join(row.group)
-            .join(row.function)
-            .join("new/estimates.json");
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        let Some(ns) = median(criterion, row.group, row.function)? else {
             let _ = writeln!(
                 section,
                 "| {} | {} | not measured | | |",
@@ -107,11 +104,6 @@ fn run(criterion: &Path, markdown: &Path, date: &str) -> Result<(), String> {
             );
             continue;
         };
-        let json: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        let ns = json["median"]["point_estimate"]
-            .as_f64()
-            .ok_or_else(|| format!("{}: no median", path.display()))?;
         let gas: Vec<String> = row.gas.iter().map(u64::to_string).collect();
         let mgas: Vec<String> = row
             .gas

@@ -10,6 +10,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use btc_evm_benches::host::{cores, cpu_model, load_average, machine, memory};
+use btc_evm_benches::median;
 
 const BEGIN: &str = "<!-- execution:begin -->";
 const END: &str = "<!-- execution:end -->";
@@ -69,23 +70,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// The median of `group/function` in nanoseconds, if it was measured.
-fn median(criterion: &Path, group: &str, function: &str) -> Result<Option<f64>, String> {
-    let path = criterion
-        .join(group)
-        .join(function)
-        .join("new/estimates.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return Ok(None);
-    };
-    let json: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    json["median"]["point_estimate"]
-        .as_f64()
-        .map(Some)
-        .ok_or_else(|| format!("{}: no median", path.display()))
 }
 
 fn run(criterion: &Path, markdown: &Path, date: &str) -> Result<(), String> {

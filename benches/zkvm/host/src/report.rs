@@ -218,6 +218,14 @@ fn ratio(a: u64, b: u64) -> String {
     }
 }
 
+/// Each job's measurements, by the job's label.
+fn by_label<'a>(jobs: &[&'a Job], results: &'a [Measured]) -> BTreeMap<&'a str, &'a Measured> {
+    jobs.iter()
+        .zip(results)
+        .map(|(j, m)| (j.label.as_str(), m))
+        .collect()
+}
+
 fn figure(source: &Source, by_label: &BTreeMap<&str, &Measured>) -> Option<u64> {
     match source {
         Source::Job(label) => by_label.get(label)?.first().map(|m| u64::from(m.1)),
@@ -301,16 +309,8 @@ impl Report {
                 }
             }
         }
-        let sw: BTreeMap<&str, &Measured> = software_jobs
-            .iter()
-            .zip(software)
-            .map(|(j, m)| (j.label.as_str(), m))
-            .collect();
-        let acc: BTreeMap<&str, &Measured> = accelerated_jobs
-            .iter()
-            .zip(accelerated)
-            .map(|(j, m)| (j.label.as_str(), m))
-            .collect();
+        let sw = by_label(software_jobs, software);
+        let acc = by_label(accelerated_jobs, accelerated);
         let rows = ROWS
             .iter()
             .map(|(name, what, source)| {

@@ -278,34 +278,38 @@ pub fn jobs(vectors: &[Vector]) -> Vec<Job> {
 /// SHA-256 through the hashing seam on lengths around the padding boundaries, compared
 /// with `sha2` (the outcome is the digest's first word).
 pub fn sha256_jobs() -> Vec<Job> {
-    [0usize, 1, 55, 56, 63, 64, 65, 119, 120, 128, 1000]
-        .into_iter()
-        .map(|n| {
-            let data: Vec<u8> = (0..n).map(|i| (i * 31 + 7) as u8).collect();
-            let d = Sha256::digest(&data);
-            Job {
-                label: format!("sha256 of {n} bytes"),
-                op: Op::Sha256,
-                payload: data,
-                expect: Expect::Exactly(vec![u32::from_le_bytes([d[0], d[1], d[2], d[3]])]),
-                paths: Paths::Both,
-                vector: false,
-            }
-        })
-        .collect()
+    let lengths = [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 1000];
+    hash_jobs("sha256", Op::Sha256, &lengths, (31, 7), |data| {
+        Sha256::digest(data).into()
+    })
 }
 
 /// Keccak-256 around the rate boundaries (136 bytes a block) and of a mapping slot's 64
 /// bytes, against the host's software Keccak (alloy-primitives' default, `sha3`).
 pub fn keccak256_jobs() -> Vec<Job> {
-    [0usize, 1, 64, 135, 136, 137, 271, 272, 273, 1000]
-        .into_iter()
-        .map(|n| {
-            let data: Vec<u8> = (0..n).map(|i| (i * 29 + 3) as u8).collect();
-            let d = revm::primitives::keccak256(&data);
+    let lengths = [0, 1, 64, 135, 136, 137, 271, 272, 273, 1000];
+    hash_jobs("keccak256", Op::Keccak256, &lengths, (29, 3), |data| {
+        revm::primitives::keccak256(data).0
+    })
+}
+
+/// One `op` job per length `n`: the bytes `i * mul + add` for `i < n`, expected to answer
+/// the first word of `hash` of them.
+fn hash_jobs(
+    name: &str,
+    op: Op,
+    lengths: &[usize],
+    (mul, add): (usize, usize),
+    hash: impl Fn(&[u8]) -> [u8; 32],
+) -> Vec<Job> {
+    lengths
+        .iter()
+        .map(|&n| {
+            let data: Vec<u8> = (0..n).map(|i| (i * mul + add) as u8).collect();
+            let d = hash(&data);
             Job {
-                label: format!("keccak256 of {n} bytes"),
-                op: Op::Keccak256,
+                label: format!("{name} of {n} bytes"),
+                op,
                 payload: data,
                 expect: Expect::Exactly(vec![u32::from_le_bytes([d[0], d[1], d[2], d[3]])]),
                 paths: Paths::Both,
