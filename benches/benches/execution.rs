@@ -40,7 +40,7 @@ use criterion::measurement::WallTime;
 use criterion::{
     criterion_group, criterion_main, BatchSize, BenchmarkGroup, BenchmarkId, Criterion,
 };
-use revm::context::{BlockEnv, CfgEnv, TxEnv};
+use revm::context::{BlockEnv, TxEnv};
 use revm::database::{CacheDB, EmptyDB};
 use revm::database_interface::DatabaseCommit;
 use revm::primitives::hardfork::SpecId;
@@ -296,14 +296,12 @@ fn user_txs(c: &mut Criterion) {
     let txs: Vec<TxEnv> = (0..TRANSFERS as u64)
         .map(|i| transfer(account(i), account(picker.next(N)), 0, chain_id))
         .collect();
-    let template = BtcEvm::builder(CacheDB::new(EmptyDB::default())).build();
-    let block = template.block_env(1, 1_700_000_000, BASEFEE);
-    let mut cfg_env = CfgEnv::new_with_spec(ChainConfig::default().spec);
-    cfg_env.chain_id = chain_id;
-    let env = EvmEnv {
-        cfg_env,
-        block_env: block.clone(),
+    let config = ChainConfig {
+        chain_id,
+        ..ChainConfig::default()
     };
+    let block = config.block_env(1, 1_700_000_000, BASEFEE);
+    let env = config.evm_env(block.clone());
 
     let mut group = group(c, "user_txs", 50, Duration::from_secs(5));
     let rows = UserTxs {
@@ -364,10 +362,7 @@ fn user_txs(c: &mut Criterion) {
                 },
                 |(db, txs)| {
                     let mut evm = BtcEvm::builder(db)
-                        .config(ChainConfig {
-                            chain_id,
-                            ..ChainConfig::default()
-                        })
+                        .config(config)
                         .l1_fee_model(PerByteL1Fee::new(U256::from(rate)))
                         .build();
                     let outcome = evm.execute_txs(block.clone(), txs).expect("block");
