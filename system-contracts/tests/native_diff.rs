@@ -706,22 +706,34 @@ fn solidity_has_index_rule() -> bool {
     outcome.output.as_ref() != U256::from(1).to_be_bytes::<32>().as_slice()
 }
 
-#[test]
-fn generated_sequences_agree() {
-    let cases = std::env::var("NATIVE_DIFF_CASES")
+/// Runs as many sequences of `strategy` as the environment variable `var` says (1000 by
+/// default) through [`compare`]; the number of sequences and the first disagreement.
+fn run_generated(
+    var: &str,
+    strategy: impl Strategy<Value = Vec<Call>>,
+    skip_high_index: bool,
+    tally: &Tally,
+) -> (u32, Result<(), proptest::test_runner::TestError<Vec<Call>>>) {
+    let cases = std::env::var(var)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
-    let skip_high = !solidity_has_index_rule();
-    let tally = Tally::default();
     let mut runner = TestRunner::new(Config {
         cases,
         failure_persistence: None,
         ..Config::default()
     });
-    let result = runner.run(&sequence(), |calls| {
-        compare(&calls, skip_high, &tally).map_err(TestCaseError::fail)
+    let result = runner.run(&strategy, |calls| {
+        compare(&calls, skip_high_index, tally).map_err(TestCaseError::fail)
     });
+    (cases, result)
+}
+
+#[test]
+fn generated_sequences_agree() {
+    let skip_high = !solidity_has_index_rule();
+    let tally = Tally::default();
+    let (cases, result) = run_generated("NATIVE_DIFF_CASES", sequence(), skip_high, &tally);
     println!(
         "native vs Solidity: {cases} generated sequences, {} calls agreed (native gas {} vs \
          Solidity gas {} in all)",
@@ -2460,20 +2472,10 @@ fn bridge_sequence() -> impl Strategy<Value = Vec<Call>> {
 
 #[test]
 fn generated_bridge_sequences_agree() {
-    let cases = std::env::var("NATIVE_DIFF_BRIDGE_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1000);
     let tally = Tally::default();
     let before = call_counts(NativeContract::Bridge);
-    let mut runner = TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    });
-    let result = runner.run(&bridge_sequence(), |calls| {
-        compare(&calls, false, &tally).map_err(TestCaseError::fail)
-    });
+    let (cases, result) =
+        run_generated("NATIVE_DIFF_BRIDGE_CASES", bridge_sequence(), false, &tally);
     let after = call_counts(NativeContract::Bridge);
     println!(
         "native vs Solidity, Bridge: {cases} generated sequences, {} calls agreed (native gas \
