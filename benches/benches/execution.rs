@@ -23,6 +23,12 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use alloy_consensus::transaction::Recovered;
+use alloy_consensus::{Signed, TxEip1559, TxEnvelope};
+use alloy_evm::block::BlockExecutor;
+use alloy_evm::eth::receipt_builder::AlloyReceiptBuilder;
+use alloy_evm::eth::spec::EthSpec;
+use alloy_evm::eth::{EthBlockExecutionCtx, EthBlockExecutor};
 use alloy_evm::{Evm, EvmEnv, EvmFactory};
 use bitcoin::block::Header;
 use bitcoin::BlockHash;
@@ -30,6 +36,7 @@ use btc_evm_system_contracts::alloy::BtcEvmFactory;
 use btc_evm_system_contracts::alloy::{BtcBlockExecutor, BtcExecutionCtx};
 use btc_evm_system_contracts::bitcoin::params::ChainParams;
 use btc_evm_system_contracts::bitcoin::script::ScriptTemplate;
+use btc_evm_system_contracts::evm::bindings::alloy_primitives::Signature;
 use btc_evm_system_contracts::evm::{
     BlockTx, BridgeInit, BtcEvm, ChainConfig, PerByteL1Fee, SystemInputs,
 };
@@ -44,7 +51,7 @@ use revm::context::{BlockEnv, TxEnv};
 use revm::database::{CacheDB, EmptyDB};
 use revm::database_interface::DatabaseCommit;
 use revm::primitives::hardfork::SpecId;
-use revm::primitives::{Address, TxKind, U256};
+use revm::primitives::{Address, TxKind, B256, U256};
 use revm::state::AccountInfo;
 use revm::ExecuteEvm;
 
@@ -130,6 +137,23 @@ fn transfer(from: Address, to: Address, nonce: u64, chain_id: u64) -> TxEnv {
         chain_id: Some(chain_id),
         ..TxEnv::default()
     }
+}
+
+/// `tx` as a signed EIP-1559 transaction (a placeholder signature: the executors take the
+/// sender as recovered).
+fn envelope(tx: &TxEnv) -> TxEnvelope {
+    let inner = TxEip1559 {
+        chain_id: tx.chain_id.unwrap_or_default(),
+        nonce: tx.nonce,
+        gas_limit: tx.gas_limit,
+        max_fee_per_gas: tx.gas_price,
+        max_priority_fee_per_gas: tx.gas_priority_fee.unwrap_or_default(),
+        to: tx.kind,
+        value: tx.value,
+        input: tx.data.clone(),
+        ..TxEip1559::default()
+    };
+    TxEnvelope::from(Signed::new_unhashed(inner, Signature::test_signature()))
 }
 
 /// A chain of `n` accounts whose light client is started, with a regtest header chain
@@ -330,6 +354,57 @@ fn user_txs(c: &mut Criterion) {
                 let (evm, outcome) = executor.finish_outcome();
                 assert_eq!(outcome.receipts.len(), TRANSFERS);
                 evm
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    // The same transfers as a node gets them, signed transactions, through alloy-evm's
+    // `BlockExecutor::execute_transaction`: Ethereum's executor and ours.
+    let signed: Vec<TxEnvelope> = txs.iter().map(envelope).collect();
+    group.bench_function("eth_block_executor", |b| {
+        let factory = alloy_evm::EthEvmFactory::default();
+        b.iter_batched(
+            || db.clone(),
+            |db| {
+                let evm = factory.create_evm(db, env.clone());
+                let ctx = EthBlockExecutionCtx {
+                    parent_hash: B256::ZERO,
+                    parent_beacon_block_root: None,
+                    ommers: &[],
+                    withdrawals: None,
+                    extra_data: Default::default(),
+                    tx_count_hint: Some(TRANSFERS),
+                    slot_number: None,
+                };
+                let mut executor = EthBlockExecutor::new(
+                    evm,
+                    ctx,
+                    EthSpec::mainnet(),
+                    AlloyReceiptBuilder::default(),
+                );
+                for (tx, signed) in txs.iter().zip(&signed) {
+                    let recovered = Recovered::new_unchecked(signed, tx.caller);
+                    executor.execute_transaction(recovered).expect("tx");
+                }
+                assert_eq!(executor.receipts().len(), TRANSFERS);
+                executor
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.bench_function("btc_block_executor_signed", |b| {
+        let factory = BtcEvmFactory::default();
+        b.iter_batched(
+            || db.clone(),
+            |db| {
+                let evm = factory.create_evm(db, env.clone());
+                let mut executor = BtcBlockExecutor::new(evm, BtcExecutionCtx::default());
+                for (tx, signed) in txs.iter().zip(&signed) {
+                    let recovered = Recovered::new_unchecked(signed, tx.caller);
+                    executor.execute_transaction(recovered).expect("tx");
+                }
+                assert_eq!(executor.receipts().len(), TRANSFERS);
+                executor
             },
             BatchSize::LargeInput,
         )

@@ -17,8 +17,8 @@ const END: &str = "<!-- execution:end -->";
 
 const SIZES: &[(&str, &str)] = &[("10000", "10^4"), ("100000", "10^5"), ("1000000", "10^6")];
 
-/// The user-transaction rows: criterion id, what runs, and the `EthEvm` row it is compared
-/// with (the one with the same commit pattern).
+/// The user-transaction rows: criterion id, what runs, and the alloy-evm row it is compared
+/// with (the one with the same inputs and commit pattern).
 const IMPLEMENTATIONS: &[(&str, &str, &str)] = &[
     (
         "eth_evm",
@@ -39,6 +39,16 @@ const IMPLEMENTATIONS: &[(&str, &str, &str)] = &[
         "btc_block_executor",
         "`BtcBlockExecutor` (alloy-evm's `BlockExecutor`), commit per transaction: block rules, receipts",
         "eth_evm",
+    ),
+    (
+        "eth_block_executor",
+        "alloy-evm `EthBlockExecutor` (`EthEvmFactory` EVM, `AlloyReceiptBuilder`), signed transactions through `execute_transaction`, commit per transaction: mainnet block rules and fees, receipts",
+        "eth_block_executor",
+    ),
+    (
+        "btc_block_executor_signed",
+        "`BtcBlockExecutor`, the same signed transactions through `execute_transaction`, commit per transaction: our block rules, fee routing, precompiles, receipts",
+        "eth_block_executor",
     ),
     (
         "eth_evm_block",
@@ -147,9 +157,10 @@ fn run(criterion: &Path, markdown: &Path, date: &str) -> Result<(), String> {
         "**User-transaction throughput.** The same 100 transfers (EIP-1559, base fee 1 gwei) \
          on the same `CacheDB` of 1,000 accounts; every row builds a fresh EVM per block inside \
          the timing and starts from a copy of the database (and its input transactions) made \
-         outside it. Each row is compared with the `EthEvm` row of the same commit pattern.\n\n",
+         outside it. Each row is compared with the alloy-evm row of the same inputs and commit \
+         pattern.\n\n",
     );
-    s.push_str("| executor | µs / 100 transfers | transfers / s | throughput vs `EthEvm` |\n");
+    s.push_str("| executor | µs / 100 transfers | transfers / s | throughput vs alloy-evm |\n");
     s.push_str("|---|---:|---:|---:|\n");
     for (dir, label, baseline) in IMPLEMENTATIONS {
         let eth = median(criterion, "user_txs", baseline)?;
