@@ -24,7 +24,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use alloy_consensus::transaction::Recovered;
-use alloy_consensus::{Signed, TxEip1559, TxEnvelope};
+use alloy_consensus::TxEnvelope;
 use alloy_evm::block::BlockExecutor;
 use alloy_evm::eth::receipt_builder::AlloyReceiptBuilder;
 use alloy_evm::eth::spec::EthSpec;
@@ -36,13 +36,12 @@ use btc_evm_system_contracts::alloy::BtcEvmFactory;
 use btc_evm_system_contracts::alloy::{BtcBlockExecutor, BtcExecutionCtx};
 use btc_evm_system_contracts::bitcoin::params::ChainParams;
 use btc_evm_system_contracts::bitcoin::script::ScriptTemplate;
-use btc_evm_system_contracts::evm::bindings::alloy_primitives::Signature;
 use btc_evm_system_contracts::evm::{
     BlockTx, BridgeInit, BtcEvm, ChainConfig, PerByteL1Fee, SystemInputs,
 };
 use btc_evm_system_contracts::genesis::{Genesis, GenesisConfig};
 use btc_evm_system_contracts::light_client::{Anchor, HeaderChain};
-use btc_evm_system_contracts::regtest::{mine_block, DepositSigner};
+use btc_evm_system_contracts::regtest::{mine_block, placeholder_envelope, DepositSigner};
 use criterion::measurement::WallTime;
 use criterion::{
     criterion_group, criterion_main, BatchSize, BenchmarkGroup, BenchmarkId, Criterion,
@@ -137,23 +136,6 @@ fn transfer(from: Address, to: Address, nonce: u64, chain_id: u64) -> TxEnv {
         chain_id: Some(chain_id),
         ..TxEnv::default()
     }
-}
-
-/// `tx` as a signed EIP-1559 transaction (a placeholder signature: the executors take the
-/// sender as recovered).
-fn envelope(tx: &TxEnv) -> TxEnvelope {
-    let inner = TxEip1559 {
-        chain_id: tx.chain_id.unwrap_or_default(),
-        nonce: tx.nonce,
-        gas_limit: tx.gas_limit,
-        max_fee_per_gas: tx.gas_price,
-        max_priority_fee_per_gas: tx.gas_priority_fee.unwrap_or_default(),
-        to: tx.kind,
-        value: tx.value,
-        input: tx.data.clone(),
-        ..TxEip1559::default()
-    };
-    TxEnvelope::from(Signed::new_unhashed(inner, Signature::test_signature()))
 }
 
 /// A chain of `n` accounts whose light client is started, with a regtest header chain
@@ -360,7 +342,7 @@ fn user_txs(c: &mut Criterion) {
     });
     // The same transfers as a node gets them, signed transactions, through alloy-evm's
     // `BlockExecutor::execute_transaction`: Ethereum's executor and ours.
-    let signed: Vec<TxEnvelope> = txs.iter().map(envelope).collect();
+    let signed: Vec<TxEnvelope> = txs.iter().map(placeholder_envelope).collect();
     group.bench_function("eth_block_executor", |b| {
         let factory = alloy_evm::EthEvmFactory::default();
         b.iter_batched(

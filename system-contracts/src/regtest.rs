@@ -211,3 +211,57 @@ pub fn mine_block(
         header.nonce = header.nonce.checked_add(1).ok_or(RegtestError::NotMined)?;
     }
 }
+
+/// `tx` (an EIP-1559 transfer or call) as the signed transaction a node's block executor
+/// takes, with a placeholder signature: for devnets, demos and tests that feed
+/// [`BtcBlockExecutor`](crate::alloy::BtcBlockExecutor) (or any alloy-evm `BlockExecutor`)
+/// through `execute_transaction(Recovered::new_unchecked(&envelope, tx.caller))`, where the
+/// sender is given, not recovered. Its access list, blob and authorization fields are
+/// empty; the executor rebuilds `tx` from it.
+#[cfg(feature = "evm")]
+pub fn placeholder_envelope(tx: &revm::context::TxEnv) -> alloy_consensus::TxEnvelope {
+    use alloy_consensus::{Signed, TxEip1559};
+    let inner = TxEip1559 {
+        chain_id: tx.chain_id.unwrap_or_default(),
+        nonce: tx.nonce,
+        gas_limit: tx.gas_limit,
+        max_fee_per_gas: tx.gas_price,
+        max_priority_fee_per_gas: tx.gas_priority_fee.unwrap_or_default(),
+        to: tx.kind,
+        value: tx.value,
+        input: tx.data.clone(),
+        ..TxEip1559::default()
+    };
+    let signature = btc_evm_bindings::alloy_primitives::Signature::test_signature();
+    alloy_consensus::TxEnvelope::from(Signed::new_unhashed(inner, signature))
+}
+
+#[cfg(all(test, feature = "evm"))]
+mod tests {
+    use alloy_evm::FromRecoveredTx;
+    use revm::context::TxEnv;
+    use revm::primitives::{address, Bytes, TxKind, U256};
+
+    use super::placeholder_envelope;
+
+    #[test]
+    fn the_placeholder_envelope_carries_the_transaction() {
+        let caller = address!("00000000000000000000000000000000000a11ce");
+        let tx = TxEnv {
+            tx_type: 2,
+            caller,
+            gas_limit: 123_456,
+            gas_price: 7_000_000_000,
+            gas_priority_fee: Some(1_000),
+            kind: TxKind::Call(address!("0000000000000000000000000000000000000b0b")),
+            value: U256::from(42),
+            data: Bytes::from_static(&[0xde, 0xad]),
+            nonce: 9,
+            chain_id: Some(5655),
+            ..TxEnv::default()
+        };
+        // alloy-evm's own conversion, the one its executors apply.
+        let back = TxEnv::from_recovered_tx(&placeholder_envelope(&tx), caller);
+        assert_eq!(back, tx);
+    }
+}

@@ -15,7 +15,6 @@
 use std::process::ExitCode;
 
 use alloy_consensus::transaction::Recovered;
-use alloy_consensus::{Signed, TxEip1559, TxEnvelope};
 use alloy_evm::block::BlockExecutor;
 use alloy_evm::EvmFactory;
 use bitcoin::block::Header;
@@ -27,7 +26,6 @@ use btc_evm_system_contracts::alloy::{
 use btc_evm_system_contracts::bitcoin::block::parse_block;
 use btc_evm_system_contracts::bitcoin::params::ChainParams;
 use btc_evm_system_contracts::bitcoin::script::ScriptTemplate;
-use btc_evm_system_contracts::evm::bindings::alloy_primitives::Signature;
 use btc_evm_system_contracts::evm::bindings::alloy_sol_types::{SolCall, SolEvent};
 use btc_evm_system_contracts::evm::bindings::{
     BaseFeeVault, Bridge, L1FeeVault, BASE_FEE_VAULT, BRIDGE, L1_FEE_VAULT,
@@ -38,7 +36,7 @@ use btc_evm_system_contracts::evm::{
 };
 use btc_evm_system_contracts::genesis::{Genesis, GenesisConfig, VaultConfig};
 use btc_evm_system_contracts::light_client::{Anchor, BlockInfo, HeaderChain};
-use btc_evm_system_contracts::regtest::{mine_block, DepositSigner};
+use btc_evm_system_contracts::regtest::{mine_block, placeholder_envelope, DepositSigner};
 use revm::context::TxEnv;
 use revm::database::{CacheDB, EmptyDB, State};
 use revm::database_interface::{Database, DatabaseCommit};
@@ -117,22 +115,6 @@ fn genesis() -> Result<Genesis, String> {
     Genesis::new(&config).map_err(err)
 }
 
-/// A signed EIP-1559 transaction carrying `tx` (the executor recovers the `TxEnv` from it).
-fn envelope(tx: &TxEnv) -> TxEnvelope {
-    let inner = TxEip1559 {
-        chain_id: tx.chain_id.unwrap_or_default(),
-        nonce: tx.nonce,
-        gas_limit: tx.gas_limit,
-        max_fee_per_gas: tx.gas_price,
-        max_priority_fee_per_gas: tx.gas_priority_fee.unwrap_or_default(),
-        to: tx.kind,
-        value: tx.value,
-        input: tx.data.clone(),
-        ..TxEip1559::default()
-    };
-    TxEnvelope::from(Signed::new_unhashed(inner, Signature::test_signature()))
-}
-
 /// One chain run twice: by a node (factory, `State`, executor) and by `BtcEvm`.
 struct Chains {
     node_db: CacheDB<EmptyDB>,
@@ -206,7 +188,7 @@ impl Chains {
         );
         executor.apply_pre_execution_changes().map_err(err)?;
         for tx in user {
-            let signed = envelope(tx);
+            let signed = placeholder_envelope(tx);
             executor
                 .execute_transaction(Recovered::new_unchecked(&signed, tx.caller))
                 .map_err(err)?;
