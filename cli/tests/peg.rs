@@ -546,6 +546,23 @@ fn withdrawals_prove_and_verify_and_refuse_another_root() {
     ]);
     assert_eq!(again["state_root"], root);
     assert_eq!(again["proof"], out["proof"]);
+    // A dump whose stated root is not what its accounts hash to is refused.
+    let mut dumped: Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    assert_eq!(dumped["stateRoot"], root.as_str());
+    dumped["stateRoot"] = Value::String(format!("0x{}", "22".repeat(32)));
+    let tampered = dir.join("tampered-state.json");
+    std::fs::write(&tampered, serde_json::to_vec(&dumped).unwrap()).unwrap();
+    refuses(
+        &[
+            "withdrawals",
+            "prove",
+            "--index",
+            "0",
+            "--state",
+            tampered.to_str().unwrap(),
+        ],
+        "but the accounts hash to",
+    );
     let ok = json_ok(&[
         "withdrawals",
         "verify",

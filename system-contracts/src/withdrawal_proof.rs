@@ -373,29 +373,30 @@ pub mod prover {
         StateProver::new(db).prove(address, slots)
     }
 
-    /// One state, hashed once (every account's storage root and trie leaf): its root, and
-    /// `eth_getProof` answers under that root for as many accounts and slots as asked.
+    /// One state, its accounts hashed once (every account's storage root and trie leaf):
+    /// its root, and `eth_getProof` answers under that root for as many accounts and slots
+    /// as asked.
     pub struct StateProver<'a, ExtDB> {
         db: &'a CacheDB<ExtDB>,
         leaves: Vec<(B256, Vec<u8>)>,
-        root: B256,
     }
 
     impl<'a, ExtDB> StateProver<'a, ExtDB> {
-        /// Hashes the state in `db`'s cache (every existing account).
+        /// Hashes the accounts in `db`'s cache (every existing one).
         pub fn new(db: &'a CacheDB<ExtDB>) -> Self {
-            let leaves = account_leaves(db);
-            let root = if leaves.is_empty() {
-                EMPTY_ROOT_HASH
-            } else {
-                trie(&leaves, &[]).0
-            };
-            StateProver { db, leaves, root }
+            StateProver {
+                db,
+                leaves: account_leaves(db),
+            }
         }
 
-        /// The state root.
+        /// The state root (the account trie built over the hashed accounts).
         pub fn root(&self) -> B256 {
-            self.root
+            if self.leaves.is_empty() {
+                EMPTY_ROOT_HASH
+            } else {
+                trie(&self.leaves, &[]).0
+            }
         }
 
         /// The `eth_getProof` answer for `address` and `slots` under [`Self::root`]. An

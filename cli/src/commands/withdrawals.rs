@@ -77,8 +77,9 @@ pub fn run(cmd: WithdrawalsCommand, json: bool) -> Result<Report, Failure> {
     }
 }
 
-/// The state dump: every existing account with balance, nonce, code and non-zero storage.
-fn dump(db: &CacheDB<EmptyDB>) -> Value {
+/// The state dump: every existing account with balance, nonce, code and non-zero storage,
+/// and `root`, the state root they hash to.
+fn dump(db: &CacheDB<EmptyDB>, root: B256) -> Value {
     let mut accounts = Map::new();
     let mut sorted: Vec<_> = db
         .cache
@@ -115,7 +116,7 @@ fn dump(db: &CacheDB<EmptyDB>) -> Value {
             }),
         );
     }
-    json!({ "stateRoot": prover::state_root(db).to_string(), "accounts": accounts })
+    json!({ "stateRoot": root.to_string(), "accounts": accounts })
 }
 
 fn field<'a>(v: &'a Value, name: &str, what: &str) -> Result<&'a str, Failure> {
@@ -132,8 +133,9 @@ where
         .map_err(|e| Failure::Input(format!("state dump: {what}: {text:?}: {e}")))
 }
 
-/// Loads a state dump.
-fn load(path: &std::path::Path) -> Result<CacheDB<EmptyDB>, Failure> {
+/// Loads a state dump: its accounts, and the `stateRoot` it states, if any (checked by the
+/// caller, who hashes the state anyway).
+fn load(path: &std::path::Path) -> Result<(CacheDB<EmptyDB>, Option<B256>), Failure> {
     let text = read_file(path)?;
     let value: Value = serde_json::from_str(&text)
         .map_err(|e| Failure::Input(format!("{}: not JSON: {e}", path.display())))?;
@@ -170,22 +172,21 @@ fn load(path: &std::path::Path) -> Result<CacheDB<EmptyDB>, Failure> {
             }
         }
     }
-    if let Some(stated) = value.get("stateRoot").and_then(Value::as_str) {
-        let stated: B256 = parse(stated, "stateRoot")?;
-        let root = prover::state_root(&db);
-        if stated != root {
-            return Err(Failure::Input(format!(
-                "{}: stateRoot {stated} but the accounts hash to {root}",
-                path.display()
-            )));
-        }
-    }
-    Ok(db)
+    let stated = value
+        .get("stateRoot")
+        .and_then(Value::as_str)
+        .map(|stated| parse(stated, "stateRoot"))
+        .transpose()?;
+    Ok((db, stated))
 }
 
 fn prove(args: ProveArgs, json: bool) -> Result<Report, Failure> {
-    let (db, source) = match &args.state {
-        Some(path) => (load(path)?, format!("state dump {}", path.display())),
+    let (db, stated, source) = match &args.state {
+        Some(path) => {
+            let (db, stated) = load(path)?;
+            let stated = stated.map(|root| (root, path.as_path()));
+            (db, stated, format!("state dump {}", path.display()))
+        }
         None => {
             let trip = peg_demo::run().map_err(|e| Failure::Input(e.to_string()))?;
             let mut source = format!(
@@ -196,7 +197,7 @@ fn prove(args: ProveArgs, json: bool) -> Result<Report, Failure> {
                 source.push_str("\n  ");
                 source.push_str(line.trim());
             }
-            (trip.evm.db().clone(), source)
+            (trip.evm.db().clone(), None, source)
         }
     };
     let slots: Vec<U256> = if args.deposit {
@@ -206,6 +207,14 @@ fn prove(args: ProveArgs, json: bool) -> Result<Report, Failure> {
     };
     let state = prover::StateProver::new(&db);
     let root = state.root();
+    if let Some((stated, path)) = stated {
+        if stated != root {
+            return Err(Failure::Input(format!(
+                "{}: stateRoot {stated} but the accounts hash to {root}",
+                path.display()
+            )));
+        }
+    }
     let proof = state.prove(BRIDGE, &slots);
     let answer =
         serde_json::to_value(&proof).map_err(|e| Failure::Input(format!("proof JSON: {e}")))?;
@@ -240,7 +249,7 @@ fn prove(args: ProveArgs, json: bool) -> Result<Report, Failure> {
     if let Some(path) = &args.dump_state {
         std::fs::write(
             path,
-            serde_json::to_string_pretty(&dump(&db)).unwrap_or_default(),
+            serde_json::to_string_pretty(&dump(&db, root)).unwrap_or_default(),
         )
         .map_err(|e| Failure::Input(format!("cannot write {}: {e}", path.display())))?;
         report = report.field("state_file", path.display().to_string());
